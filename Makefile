@@ -1,0 +1,63 @@
+# Lantern: `make run` serves the demo site, `make test` runs lint and the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+MANAGE := $(PY) manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help venv install install-dev run serve demo migrate test lint e2e bench check clean
+
+help:
+	@echo "make run    set up .venv, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   set up .venv with dev tools, run ruff and the whole pytest suite"
+	@echo "make e2e    browser tests only (needs /usr/bin/chromium)"
+	@echo "make bench  benchmarks (see bench/)"
+	@echo "make lint   ruff only"
+
+# A venv whose interpreter no longer runs (moved, Python upgraded) is rebuilt.
+venv:
+	@$(PY) -c "" 2>/dev/null || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+
+$(VENV)/.installed: requirements.txt | venv
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: venv $(VENV)/.installed
+install-dev: venv $(VENV)/.installed-dev
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	@echo ""
+	@echo "Lantern is running at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "Stop it with Ctrl+C."
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+test: install-dev lint
+	$(VENV)/bin/pytest
+
+e2e: install-dev
+	$(VENV)/bin/pytest tests/e2e
+
+bench: install-dev
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) $$script || exit 1; done
+
+check: install-dev
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,85 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldRowPanel, MultiFieldPanel
+from wagtail.search import index
+
+INTERNATIONAL = "International"
+
+
+class HelplineQuerySet(models.QuerySet):
+    def for_country(self, country):
+        """Helplines for one country plus the international ones; all of them for ''."""
+        if not country:
+            return self
+        return self.filter(models.Q(country__iexact=country) | models.Q(country=INTERNATIONAL))
+
+
+class Helpline(index.Indexed, models.Model):
+    """A support service shown on the support page and in lessons (helplines block)."""
+
+    country = models.CharField(
+        _("country"),
+        max_length=100,
+        help_text=_(f'The country the service covers, or "{INTERNATIONAL}".'),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Who it helps and how, in one or two lines.")
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    text = models.CharField(
+        _("text / SMS"), max_length=100, blank=True, help_text=_("A number or short code.")
+    )
+    website = models.URLField(_("website"), blank=True)
+    hours = models.CharField(
+        _("opening hours"), max_length=200, blank=True, help_text=_('For example "24/7".')
+    )
+    last_verified = models.DateField(
+        _("last verified"),
+        null=True,
+        blank=True,
+        help_text=_("When an editor last checked these details with the service itself."),
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=100, help_text=_("Lower numbers are listed first.")
+    )
+
+    objects = HelplineQuerySet.as_manager()
+
+    panels = [
+        FieldRowPanel(["country", "sort_order"]),
+        "name",
+        "description",
+        MultiFieldPanel(["phone", "text", "website", "hours"], heading=_("How to reach it")),
+        "last_verified",
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("description"),
+        index.FilterField("country"),
+        index.AutocompleteField("name"),
+    ]
+
+    class Meta:
+        verbose_name = _("helpline")
+        verbose_name_plural = _("helplines")
+        ordering = ["sort_order", "country", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="courses_helpline_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(phone="", text="", website=""),
+                name="courses_helpline_reachable",
+                violation_error_message=_(
+                    "Give at least a phone number, a text number or a website."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country})"
+
+    @property
+    def phone_href(self):
+        """A tel: link target: digits and a leading + only."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return f"tel:{digits}" if digits else ""

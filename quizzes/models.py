@@ -1,0 +1,1 @@
+"""Quizzes: questions, choices, attempts and scoring. This app never imports `courses`."""

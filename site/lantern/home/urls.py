@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("support/", views.support, name="support"),
+    path("quick-exit/", views.quick_exit, name="quick_exit"),
+]

@@ -1,0 +1,88 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+def normalise_email(email):
+    """Emails are stored lower-case so that one address is one account."""
+    return (email or "").strip().lower()
+
+
+class UserManager(BaseUserManager):
+    """Creates users whose login is their email address."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        email = normalise_email(email)
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("A superuser must have is_staff and is_superuser set.")
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email=normalise_email(username))
+
+
+class User(AbstractUser):
+    """A person with an account: learners, editors, reviewers and cohort managers."""
+
+    username = None
+    email = models.EmailField(
+        _("email address"),
+        unique=True,
+        error_messages={"unique": _("An account with this email address already exists.")},
+    )
+    name_on_certificate = models.CharField(
+        _("name on certificate"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Your name as it should appear on certificates. Leave blank to use your name."
+        ),
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="users_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def certificate_name(self):
+        """The name printed on certificates: the chosen one, else the full name."""
+        return self.name_on_certificate.strip() or self.get_full_name() or self.email

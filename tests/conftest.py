@@ -1,0 +1,26 @@
+"""Shared fixtures: a real Wagtail page tree and users, built per test."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests import factories
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def home_page(db):
+    return factories.make_home_page()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(email="learner@example.org", password=PASSWORD, **fields):
+        return get_user_model().objects.create_user(email=email, password=password, **fields)
+
+    return make
+
+
+@pytest.fixture
+def learner(make_user):
+    return make_user("learner@example.org", first_name="Lena", last_name="Novak")

@@ -1,0 +1,93 @@
+"""Browser tests: Playwright drives the system Chromium against pytest-django's live server.
+
+They skip, saying why, when Chromium or Playwright is missing. Playwright's sync API runs an
+event loop in the test thread, so Django's async-safety check is relaxed for this package
+only, while the browser is open.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("LANTERN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+SERIOUS = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="package")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: install it (apt-get install -y chromium) "
+            "or set LANTERN_CHROMIUM to run the browser tests."
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - dev requirements install it
+        pytest.skip("The playwright package is not installed (pip install -r requirements-dev.txt).")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    # Nothing leaves this machine: the quick-exit target is answered locally.
+    context.route(
+        "https://www.bbc.co.uk/**",
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<title>Weather</title><h1>Weather</h1>"
+        ),
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def assert_accessible():
+    """Fail on serious or critical axe-core violations of the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page)
+        serious = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
+        report = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+            for v in serious
+        )
+        assert not serious, f"Accessibility violations on {page.url}:\n{report}"
+
+    return check

@@ -1,0 +1,116 @@
+"""The home page, sign-up and login, quick exit and the helplines page, in a real browser."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests import factories
+
+BBC = "https://www.bbc.co.uk/weather"
+
+
+@pytest.fixture
+def site(page):
+    home = factories.make_home_page(
+        intro="<p>Training for people who may meet exploitation in their work.</p>",
+        audiences=[
+            ("audience", {"heading": name, "text": "About this course.", "link_page": None})
+            for name in ["Police", "Teachers and school staff", "Tech, trust & safety staff"]
+        ],
+    )
+    factories.make_helpline("International", "Emergency services", phone="112", hours="24/7")
+    factories.make_helpline("United Kingdom", "Childline", phone="0800 1111")
+    return home
+
+
+def test_home_page_is_accessible(page, site, assert_accessible):
+    page.goto("/")
+    assert page.locator("h1").inner_text() == site.title
+    assert page.locator(".card__title").count() == 3
+    assert_accessible(page)
+
+
+def test_home_page_on_a_phone_keeps_the_safety_bar_on_screen(page, site, assert_accessible):
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.goto("/")
+    page.mouse.wheel(0, 2000)
+    exit_button = page.locator("[data-quick-exit]")
+    assert exit_button.is_visible()
+    box = exit_button.bounding_box()
+    assert box["y"] >= 0 and box["y"] < 120
+    assert_accessible(page)
+
+
+def test_sign_up_then_log_out_and_in(page, site, assert_accessible):
+    page.goto("/account/signup/")
+    assert_accessible(page)
+    page.get_by_label("Email address").fill("new.trainee@example.org")
+    page.get_by_label("Given name(s)").fill("Łucja")
+    page.get_by_label("Family name").fill("Żółć")
+    page.get_by_label("Password:", exact=True).fill("a-long-unusual-passphrase")
+    page.get_by_label("Confirm password").fill("a-long-unusual-passphrase")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/account/")
+    assert "new.trainee@example.org" in page.locator("main").inner_text()
+    assert get_user_model().objects.filter(email="new.trainee@example.org").exists()
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(lambda url: url.endswith("/"))
+    page.goto("/account/login/")
+    page.get_by_label("Email address").fill("New.Trainee@example.org")
+    page.get_by_label("Password").fill("a-long-unusual-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/account/")
+    assert page.get_by_role("heading", name="Your account").is_visible()
+
+
+def test_sign_up_errors_are_announced_in_text(page, site, assert_accessible):
+    page.goto("/account/signup/")
+    page.get_by_role("button", name="Create account").click()
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert "There is a problem" in summary.inner_text()
+    assert "This field is required" in summary.inner_text()
+    assert_accessible(page)
+
+
+def test_shift_three_times_leaves_the_site_and_back_does_not_return(page, site):
+    page.goto("/support/")
+    page.goto("/")
+    page.locator("body").click(position={"x": 5, "y": 400})
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    assert page.url.endswith("/")
+    assert "press 1 more time" in page.locator("[data-quick-exit-status]").inner_text()
+    page.keyboard.press("Shift")
+    page.wait_for_url(BBC)
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url.endswith("/support/")  # the page we exited from was replaced
+
+
+def test_typing_capitals_does_not_trigger_quick_exit(page, site):
+    page.goto("/account/login/")
+    field = page.get_by_label("Email address")
+    field.click()
+    field.press_sequentially("ABC")
+    field.press("Shift+A")
+    page.wait_for_timeout(200)
+    assert page.url.endswith("/account/login/")
+
+
+def test_exit_button_is_first_tab_stop_and_works_by_keyboard(page, site):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('data-quick-exit')")
+    assert focused is not None
+    page.keyboard.press("Enter")
+    page.wait_for_url(BBC)
+
+
+def test_helplines_page(page, site, assert_accessible):
+    page.goto("/")
+    page.get_by_role("link", name="Get support now").click()
+    page.wait_for_url("**/support/")
+    assert page.get_by_role("heading", name="International").is_visible()
+    assert page.get_by_role("link", name="0800 1111").get_attribute("href") == "tel:08001111"
+    assert_accessible(page)

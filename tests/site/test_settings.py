@@ -1,0 +1,100 @@
+"""Configuration comes from the environment; production refuses to run unsafely."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from lantern.env import cache_config, email_config, env_bool, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, env=None):
+    unset = {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
+    base.update(env or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+class TestEmailUrl:
+    def test_smtp_with_credentials_uses_starttls(self):
+        config = email_config("smtp://mailer:p%40ss@smtp.example.org:2525")
+        assert config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+        assert config["EMAIL_HOST"] == "smtp.example.org"
+        assert config["EMAIL_PORT"] == 2525
+        assert config["EMAIL_HOST_USER"] == "mailer"
+        assert config["EMAIL_HOST_PASSWORD"] == "p@ss"
+        assert config["EMAIL_USE_TLS"] is True
+        assert config["EMAIL_USE_SSL"] is False
+
+    def test_smtps_uses_implicit_tls_on_465(self):
+        config = email_config("smtps://smtp.example.org")
+        assert config["EMAIL_PORT"] == 465
+        assert config["EMAIL_USE_SSL"] is True
+        assert config["EMAIL_USE_TLS"] is False
+
+    def test_console_is_the_development_default(self):
+        assert email_config("console://") == {
+            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"
+        }
+
+    def test_unknown_scheme_is_a_clear_error(self):
+        with pytest.raises(ImproperlyConfigured, match="not supported"):
+            email_config("carrier-pigeon://loft")
+
+
+class TestCacheUrl:
+    def test_redis_url_uses_djangos_redis_cache(self):
+        config = cache_config("redis://127.0.0.1:6379/1")["default"]
+        assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+        assert config["LOCATION"] == "redis://127.0.0.1:6379/1"
+
+    def test_empty_means_local_memory(self):
+        assert cache_config("")["default"]["BACKEND"].endswith("LocMemCache")
+
+    def test_unknown_scheme_is_a_clear_error(self):
+        with pytest.raises(ImproperlyConfigured):
+            cache_config("memcached://x")
+
+
+class TestEnvHelpers:
+    def test_bool_rejects_nonsense(self, monkeypatch):
+        monkeypatch.setenv("LANTERN_FLAG", "maybe")
+        with pytest.raises(ImproperlyConfigured, match="true or false"):
+            env_bool("LANTERN_FLAG")
+
+    def test_list_splits_on_commas(self, monkeypatch):
+        monkeypatch.setenv("LANTERN_HOSTS", "a.example.org, b.example.org,,")
+        assert env_list("LANTERN_HOSTS") == ["a.example.org", "b.example.org"]
+
+
+class TestProductionSettings:
+    def test_refuses_to_start_without_secret_key(self):
+        result = run_manage("check", "--settings=lantern.settings.production")
+        assert result.returncode != 0
+        assert "SECRET_KEY is not set" in result.stderr
+
+    def test_deploy_check_passes_with_a_real_secret(self):
+        result = run_manage(
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings=lantern.settings.production",
+            env={"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "lantern.example.org"},
+        )
+        assert result.returncode == 0, result.stderr
+        assert "no issues" in result.stdout
