@@ -40,7 +40,7 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - dev requirements install it
-        pytest.skip("The playwright package is not installed (pip install -r requirements-dev.txt).")
+        pytest.skip("Playwright is not installed: pip install -r requirements-dev.txt")
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
