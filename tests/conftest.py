@@ -24,3 +24,14 @@ def make_user(db):
 @pytest.fixture
 def learner(make_user):
     return make_user("learner@example.org", first_name="Lena", last_name="Novak")
+
+
+@pytest.fixture
+def course_index(home_page):
+    return factories.make_course_index(home_page)
+
+
+@pytest.fixture
+def course(course_index):
+    """A published course: 2 modules × 2 lessons. Returns (course, lessons)."""
+    return factories.make_course(course_index)

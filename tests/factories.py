@@ -32,3 +32,63 @@ def make_home_page(title="Lantern test home", **fields):
 def make_helpline(country="United Kingdom", name="Test helpline", **fields):
     fields.setdefault("phone", "0800 000 000")
     return Helpline.objects.create(country=country, name=name, **fields)
+
+
+def make_course_index(home=None, title="Courses"):
+    from courses.models import CourseIndexPage
+
+    home = home or make_home_page()
+    index = CourseIndexPage(title=title, slug="courses")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+def lesson_body(*, reflection=True, extra=()):
+    """A small realistic lesson body as raw StreamField data."""
+    body = [
+        {"type": "heading", "value": {"text": "What to notice", "level": "h2"}},
+        {"type": "paragraph", "value": "<p>Exploitation often hides in plain sight.</p>"},
+        {
+            "type": "callout",
+            "value": {
+                "kind": "key_fact",
+                "title": "Nobody has to cross a border",
+                "text": "<p>Trafficking can happen within one town.</p>",
+            },
+        },
+    ]
+    if reflection:
+        body.append({"type": "reflection", "value": {"prompt": "What would you do first?"}})
+    body.extend(extra)
+    return body
+
+
+def make_course(index, slug="test-course", modules=2, lessons_per_module=2, **fields):
+    """A published course with modules and lessons (in tree order), returned with its lessons."""
+    from courses.models import CoursePage, LessonPage, ModulePage
+
+    course = CoursePage(
+        title=fields.pop("title", "Test course"),
+        slug=slug,
+        summary=fields.pop("summary", "A course for tests."),
+        **fields,
+    )
+    index.add_child(instance=course)
+    course.save_revision().publish()
+    lessons = []
+    for m in range(modules):
+        module = ModulePage(title=f"Module {m + 1}", slug=f"module-{m + 1}")
+        course.add_child(instance=module)
+        module.save_revision().publish()
+        for n in range(lessons_per_module):
+            lesson = LessonPage(
+                title=f"Lesson {m + 1}.{n + 1}",
+                slug=f"lesson-{m + 1}-{n + 1}",
+                estimated_minutes=10 + n,
+                body=lesson_body(),
+            )
+            module.add_child(instance=lesson)
+            lesson.save_revision().publish()
+            lessons.append(lesson)
+    return course, lessons

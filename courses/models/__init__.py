@@ -1,5 +1,23 @@
 """Models of the courses app, exported from their modules."""
 
+from .pages import (
+    Audience,
+    CompletionRule,
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+)
+from .reflections import Reflection
 from .support import Helpline
 
-__all__ = ["Helpline"]
+__all__ = [
+    "Audience",
+    "CompletionRule",
+    "CourseIndexPage",
+    "CoursePage",
+    "Helpline",
+    "LessonPage",
+    "ModulePage",
+    "Reflection",
+]

@@ -1,9 +1,18 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from courses.models import CourseIndexPage
+
+
+def _courses_url(request):
+    index = CourseIndexPage.objects.live().public().order_by("path").first()
+    return index.get_url(request) if index else ""
 
 
 def lantern(request):
-    """Values every page template needs: the quick-exit target and the site name."""
+    """Values every page template needs: quick-exit target, site name, courses link."""
     return {
         "quick_exit_url": settings.LANTERN_QUICK_EXIT_URL,
         "site_name": settings.WAGTAIL_SITE_NAME,
+        "courses_url": SimpleLazyObject(lambda: _courses_url(request)),
     }

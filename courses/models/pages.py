@@ -1,0 +1,284 @@
+"""The course page tree: CourseIndexPage → CoursePage → ModulePage → LessonPage."""
+
+from django import forms
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import LessonBodyBlock, SourceBlock
+from ..language_guard import TerminologyPanel
+
+
+class Audience(index.Indexed, models.Model):
+    """Who a course is for, e.g. police, education, tech & online safety staff."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = ["name", "slug", "description"]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CourseIndexPage(Page):
+    """Lists the published courses. Courses can only be created under it."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + ["intro"]
+    subpage_types = ["courses.CoursePage"]
+    page_description = _("The list of courses. Add courses beneath it.")
+
+    class Meta:
+        verbose_name = _("course index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = (
+            CoursePage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("path")
+            .prefetch_related("audiences")
+        )
+        return context
+
+
+class CompletionRule(models.TextChoices):
+    LESSONS = "lessons", _("All lessons complete")
+    LESSONS_AND_QUIZZES = "lessons_and_quizzes", _("All lessons complete and quizzes passed")
+
+
+class CoursePage(Page):
+    """A course: modules of lessons, for one or more audiences, leading to a certificate."""
+
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences for listings."))
+    audiences = ParentalManyToManyField(
+        Audience, blank=True, related_name="courses", verbose_name=_("audiences")
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("image"),
+        help_text=_("An abstract or illustrative image: never graphic or identifying."),
+    )
+    learning_objectives = StreamField(
+        [("objective", blocks.CharBlock(max_length=300, label=_("Objective")))],
+        blank=True,
+        verbose_name=_("learning objectives"),
+        help_text=_('Start each with a verb: "Recognise…", "Respond…".'),
+    )
+    topics_covered = StreamField(
+        [("topic", blocks.CharBlock(max_length=300, label=_("Topic")))],
+        blank=True,
+        verbose_name=_("topics covered"),
+    )
+    sensitive_topics = models.TextField(
+        _("sensitive topics"),
+        blank=True,
+        help_text=_("Stated up front, before anyone enrols: what difficult subjects it covers."),
+    )
+    estimated_minutes = models.PositiveIntegerField(
+        _("estimated minutes"), default=0, help_text=_("Total time, including quizzes.")
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate validity (months)"),
+        default=24,
+        help_text=_("How long a certificate stays valid. 0 means it never expires."),
+    )
+    completion_rule = models.CharField(
+        _("completion rule"),
+        max_length=30,
+        choices=CompletionRule.choices,
+        default=CompletionRule.LESSONS_AND_QUIZZES,
+    )
+
+    content_panels = [TerminologyPanel()] + Page.content_panels + [
+        "summary",
+        FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+        "image",
+        "sensitive_topics",
+        "learning_objectives",
+        "topics_covered",
+    ]
+    settings_panels = Page.settings_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel(["estimated_minutes", "certificate_validity_months"]),
+                "completion_rule",
+            ],
+            heading=_("Course rules"),
+        )
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("sensitive_topics"),
+        index.SearchField("topics_covered"),
+        index.RelatedFields("audiences", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+    page_description = _("A course made of modules and lessons.")
+
+    class Meta:
+        verbose_name = _("course")
+
+    def get_outline(self):
+        """Live modules with their live lessons, in tree order: two queries in all."""
+        modules = list(ModulePage.objects.child_of(self).live().order_by("path"))
+        lessons = (
+            LessonPage.objects.descendant_of(self)
+            .live()
+            .order_by("path")
+            .only("id", "title", "slug", "path", "depth", "url_path", "estimated_minutes",
+                  "content_note", "locale_id")
+        )
+        by_module = {module.path: [] for module in modules}
+        for lesson in lessons:
+            parent_path = lesson.path[: -Page.steplen]
+            if parent_path in by_module:
+                by_module[parent_path].append(lesson)
+        return [(module, by_module[module.path]) for module in modules]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        outline = self.get_outline()
+        context["outline"] = outline
+        context["lesson_count"] = sum(len(lessons) for _, lessons in outline)
+        context["crumbs"] = [self.get_parent()]
+        return context
+
+
+class ModulePage(Page):
+    """A module of a course: an introduction, objectives and its lessons."""
+
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link", "ul", "ol"]
+    )
+    objectives = StreamField(
+        [("objective", blocks.CharBlock(max_length=300, label=_("Objective")))],
+        blank=True,
+        verbose_name=_("objectives"),
+    )
+
+    content_panels = [TerminologyPanel()] + Page.content_panels + ["intro", "objectives"]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+    page_description = _("A module: a group of lessons within a course.")
+
+    class Meta:
+        verbose_name = _("module")
+
+    @cached_property
+    def course(self):
+        return CoursePage.objects.ancestor_of(self).first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.course
+        context["crumbs"] = [self.course] if self.course else []
+        context["lessons"] = LessonPage.objects.child_of(self).live().order_by("path")
+        return context
+
+
+class LessonPage(Page):
+    """A lesson: a body of blocks, an estimate of time, an optional content note, sources."""
+
+    content_note = models.TextField(
+        _("content note"),
+        blank=True,
+        help_text=_(
+            "Shown before the lesson when it discusses abuse, grooming or exploitation. "
+            'For example: "This lesson discusses grooming of children. No graphic detail."'
+        ),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=10)
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+    sources = StreamField(
+        [("source", SourceBlock())],
+        blank=True,
+        verbose_name=_("sources"),
+        help_text=_("Where the facts in this lesson come from."),
+    )
+
+    content_panels = [TerminologyPanel()] + Page.content_panels + [
+        FieldRowPanel(["estimated_minutes"]),
+        "content_note",
+        "body",
+        "sources",
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("body"),
+        index.SearchField("content_note"),
+    ]
+
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+    page_description = _("A lesson within a module.")
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    @cached_property
+    def course(self):
+        return CoursePage.objects.ancestor_of(self).first()
+
+    @cached_property
+    def module(self):
+        return ModulePage.objects.ancestor_of(self).first()
+
+    def reflection_block_ids(self):
+        return {child.id for child in self.body if child.block_type == "reflection"}
+
+    def get_context(self, request, *args, **kwargs):
+        from .reflections import Reflection
+
+        context = super().get_context(request, *args, **kwargs)
+        course = self.course
+        context["course"] = course
+        context["module"] = self.module
+        previous_lesson = next_lesson = None
+        if course is not None:
+            siblings = list(
+                LessonPage.objects.descendant_of(course)
+                .live()
+                .order_by("path")
+                .only("id", "title", "path", "depth", "url_path", "slug", "locale_id")
+            )
+            ids = [lesson.id for lesson in siblings]
+            if self.id in ids:
+                position = ids.index(self.id)
+                previous_lesson = siblings[position - 1] if position > 0 else None
+                next_lesson = siblings[position + 1] if position + 1 < len(siblings) else None
+                context["lesson_position"] = position + 1
+                context["lesson_total"] = len(siblings)
+        context["previous_lesson"] = previous_lesson
+        context["next_lesson"] = next_lesson
+        reflections = {}
+        if request.user.is_authenticated and self.id:
+            reflections = {
+                r.block_id: r for r in Reflection.objects.filter(user=request.user, lesson=self)
+            }
+        context["reflections"] = reflections
+        context["sources"] = [child.value for child in self.sources]
+        return context
