@@ -1,16 +1,30 @@
 """`manage.py load_demo` builds the demo site and can run again safely."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from wagtail.models import Page, Site
+from wagtail.models import Page, Revision, Site, WorkflowPage
 
-from courses.models import Helpline
+from courses.language_guard import check_page
+from courses.models import CourseIndexPage, CoursePage, Helpline, LessonPage
+from lantern.home import demo
 from lantern.home.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from lantern.home.models import HomePage
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
+MINI_CURRICULUM = Path(__file__).resolve().parents[1] / "fixtures" / "curriculum"
+
+
+@pytest.fixture(autouse=True)
+def small_curriculum(request, monkeypatch):
+    """Most tests load a one-lesson course; tests marked `full_curriculum` load the real one."""
+    if request.node.get_closest_marker("full_curriculum"):
+        return
+    monkeypatch.setattr(demo, "CURRICULUM_DIR", MINI_CURRICULUM)
+    monkeypatch.setattr(demo, "COURSE_FILES", ["mini-course.json"])
 
 
 def load():
@@ -35,6 +49,9 @@ class TestLoadDemo:
         counts = (User.objects.count(), Page.objects.count(), Helpline.objects.count())
         load()
         assert (User.objects.count(), Page.objects.count(), Helpline.objects.count()) == counts
+        revisions = Revision.objects.count()
+        load()
+        assert Revision.objects.count() == revisions  # unchanged content: no new revisions
         assert Site.objects.count() == 1
 
     def test_demo_accounts_log_in_with_the_demo_password(self, client):
@@ -73,3 +90,43 @@ class TestLoadDemo:
         assert not User.objects.exists()
         call_command("load_demo", "--force", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
         assert User.objects.filter(email="admin@example.org").exists()
+
+
+@pytest.mark.full_curriculum
+class TestDemoCurriculum:
+    """The real demo curriculum: loaded once here, never in the other unit tests."""
+
+    def test_three_complete_careful_courses(self, client):
+        load()
+        courses = list(CoursePage.objects.live().order_by("path"))
+        assert len(courses) == 3
+        audiences = {a.slug for course in courses for a in course.audiences.all()}
+        assert audiences == {"police", "education", "tech"}
+        for course in courses:
+            outline = course.get_outline()
+            assert len(outline) >= 4, course.title  # the shared core module + 3 of its own
+            assert outline[0][0].slug == "understanding-sex-trafficking"
+            assert all(len(lessons) >= 2 for _, lessons in outline), course.title
+            assert course.sensitive_topics and course.image.description
+            block_types = set()
+            for _, lessons in outline:
+                for lesson in lessons:
+                    specific = lesson.specific
+                    block_types |= {block.block_type for block in specific.body}
+                    assert list(specific.sources), specific.title
+                    assert not check_page(specific), (specific.title, check_page(specific))
+            assert {"callout", "scenario", "reflection", "helplines"} <= block_types
+            assert client.get(course.url).status_code == 200
+
+    def test_home_cards_link_to_the_courses_and_review_workflow_covers_them(self, client):
+        load()
+        home = HomePage.objects.get()
+        linked = [block.value["link_page"] for block in home.audiences]
+        assert all(linked) and len({page.pk for page in linked}) == 3
+        index = CourseIndexPage.objects.get()
+        assert WorkflowPage.objects.get(page=index).workflow.name == demo.WORKFLOW_NAME
+        lesson = LessonPage.objects.live().first()
+        assert lesson.get_workflow().name == demo.WORKFLOW_NAME
+        response = client.get("/")
+        for page in linked:
+            assert page.url.encode() in response.content

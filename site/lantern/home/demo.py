@@ -13,10 +13,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Page, Site
+from wagtail.models import (
+    GroupApprovalTask,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
-from courses.models import Helpline
+from courses import importer
+from courses.models import CourseIndexPage, Helpline
 
+from . import demo_images
 from .models import HomePage
 
 DEMO_PASSWORD = "lantern-demo"  # noqa: S105 (published on purpose: demo only)
@@ -51,18 +60,13 @@ def remove_welcome_page():
 
 
 def ensure_home_page():
-    """The HomePage at depth 2, published, and the default Site pointing at it."""
-    data = json.loads((FIXTURES_DIR / "home.json").read_text(encoding="utf-8"))
-    root = Page.get_first_root_node()
+    """The HomePage at depth 2 (created if missing) and the default Site pointing at it."""
     home = HomePage.objects.filter(depth=2).first()
     if home is None:
+        data = json.loads((FIXTURES_DIR / "home.json").read_text(encoding="utf-8"))
         home = HomePage(title=data["title"], slug="home")
-        root.add_child(instance=home)
-    home.title = data["title"]
-    home.intro = data["intro"]
-    home.safety_note = data["safety_note"]
-    home.audiences = [("audience", card) for card in data["audiences"]]
-    home.save_revision().publish()
+        Page.get_first_root_node().add_child(instance=home)
+        home.save_revision().publish()
 
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
     site.hostname = "localhost"
@@ -72,6 +76,32 @@ def ensure_home_page():
     site.save()
     Site.objects.exclude(pk=site.pk).delete()
     return home
+
+
+def update_home_page(home, courses):
+    """Home page content from fixtures/home.json, each audience card linked to its course."""
+    data = json.loads((FIXTURES_DIR / "home.json").read_text(encoding="utf-8"))
+    by_audience = {}
+    for course in courses:
+        for audience in course.audiences.all():
+            by_audience.setdefault(audience.slug, course)
+    cards = []
+    for card in data["audiences"]:
+        card = dict(card)
+        course = by_audience.get(card.pop("audience", ""))
+        card["link_page"] = course.pk if course else None
+        # Raw stream data with stable ids, so an unchanged page is recognised as such.
+        block_id = importer.stable_id("home", card["heading"])
+        cards.append({"type": "audience", "value": card, "id": block_id})
+    importer.update_page(
+        home,
+        {
+            "title": data["title"],
+            "intro": data["intro"],
+            "safety_note": data["safety_note"],
+            "audiences": cards,
+        },
+    )
 
 
 def load_helplines():
@@ -111,3 +141,48 @@ def ensure_accounts():
         user.groups.set([Group.objects.get(name=name) for name in account.groups])
         users[account.email] = user
     return users
+
+
+# --- Courses ---------------------------------------------------------------------------
+
+CURRICULUM_DIR = FIXTURES_DIR / "curriculum"
+COURSE_FILES = ["police.json", "schools.json", "tech.json"]
+WORKFLOW_NAME = "Subject-matter review"
+REVIEWER_GROUP = "Moderators"
+
+
+def ensure_course_index(home):
+    intro = (
+        "<p>Each course starts with a shared module on what sex trafficking is, then turns to "
+        "what your role needs: what to notice, what to say, and where to refer. Every course "
+        "lists its sensitive topics before you begin.</p>"
+    )
+    return importer.upsert_child(
+        home, CourseIndexPage, "courses", {"title": "Courses", "intro": intro}
+    )
+
+
+def load_courses(index):
+    """The three demo courses, each opening with the shared core module."""
+    core = importer.load_json(CURRICULUM_DIR / "core-module.json")
+    courses = []
+    for position, filename in enumerate(COURSE_FILES):
+        data = importer.load_json(CURRICULUM_DIR / filename)
+        image = demo_images.course_image(data["title"], position)
+        courses.append(importer.import_course(index, data, core_module=core, image=image))
+    return courses
+
+
+def ensure_review_workflow(index):
+    """Editors draft and submit; the reviewers (Moderators) approve and publish."""
+    reviewers = Group.objects.get(name=REVIEWER_GROUP)
+    task = GroupApprovalTask.objects.filter(name=WORKFLOW_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=WORKFLOW_NAME)
+    task.groups.set([reviewers])
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    workflow.active = True
+    workflow.save()
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    return workflow

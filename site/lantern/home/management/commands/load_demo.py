@@ -27,11 +27,19 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             demo.remove_welcome_page()
-            demo.ensure_home_page()
+            home = demo.ensure_home_page()
             helplines = demo.load_helplines()
             demo.ensure_accounts()
+            index = demo.ensure_course_index(home)
+            courses = demo.load_courses(index)
+            demo.update_home_page(home, courses)
+            demo.ensure_review_workflow(index)
         call_command("update_index", verbosity=0)
-        self.stdout.write(self.style.SUCCESS(f"Demo content loaded ({helplines} helplines)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content loaded: {len(courses)} courses, {helplines} helplines."
+            )
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password: {demo.DEMO_PASSWORD})")
         for account in demo.DEMO_ACCOUNTS:
