@@ -107,6 +107,19 @@ class ScenarioBlock(blocks.StructBlock):
         icon = "user"
         template = "courses/blocks/scenario.html"
         label = _("Case scenario")
+        preview_value = {
+            "title": "A worried colleague",
+            "vignette": "<p>A colleague says a young person at the shelter is collected late at "
+            "night by different drivers and has a new phone she will not explain.</p>",
+            "question": "What is the most helpful first step?",
+            "choices": [
+                {"text": "Note what you saw and tell the safeguarding lead today.",
+                 "feedback": "Yes: record facts and pass them on through your protocol.",
+                 "recommended": True},
+                {"text": "Confront the drivers.",
+                 "feedback": "This could put the young person at risk.", "recommended": False},
+            ],
+        }
         description = _("A short situation with choices; each choice explains itself.")
 
     def clean(self, value):
@@ -129,6 +142,7 @@ class ReflectionBlock(blocks.StructBlock):
         icon = "openquote"
         template = "courses/blocks/reflection.html"
         label = _("Reflection prompt")
+        preview_value = {"prompt": "Which indicators would you be most likely to miss, and why?"}
         description = _("Learners write a private answer that only they can see.")
 
     def get_context(self, value, parent_context=None):
@@ -166,6 +180,7 @@ class HelplinesBlock(blocks.StructBlock):
         icon = "help"
         template = "courses/blocks/helplines.html"
         label = _("Helplines")
+        preview_value = {"heading": "Where to get support", "country": ""}
 
     def get_context(self, value, parent_context=None):
         from .models import Helpline
@@ -198,6 +213,13 @@ class SourcesBlock(blocks.StructBlock):
         icon = "list-ul"
         template = "courses/blocks/sources.html"
         label = _("Sources")
+        preview_value = {
+            "heading": "Sources",
+            "sources": [
+                {"title": "Protocol to Prevent, Suppress and Punish Trafficking in Persons",
+                 "publisher": "United Nations", "year": "2000", "url": ""}
+            ],
+        }
 
 
 class LessonBodyBlock(blocks.StreamBlock):

@@ -76,3 +76,21 @@ class TestHelplinesBlock:
         html = block.render(block.to_python({"heading": "Support", "country": "United Kingdom"}))
         assert "Childline" in html and "Emergency" in html
         assert "Hotline CA" not in html
+
+
+class TestBlockPreviews:
+    @pytest.mark.parametrize("block_name", ["heading", "callout", "scenario", "reflection",
+                                            "helplines", "sources", "paragraph"])
+    def test_each_block_has_an_admin_preview(self, admin_client, block_name):
+        from django.urls import reverse
+
+        from courses.blocks import LessonBodyBlock
+
+        block = LessonBodyBlock().child_blocks[block_name]
+        response = admin_client.get(
+            reverse("wagtailadmin_block_preview"), {"id": block.definition_prefix}
+        )
+        assert response.status_code == 200
+        assert b"css/lantern.css" in response.content
+        if block_name == "scenario":
+            assert b"A worried colleague" in response.content

@@ -114,3 +114,63 @@ def test_helplines_page(page, site, assert_accessible):
     assert page.get_by_role("heading", name="International").is_visible()
     assert page.get_by_role("link", name="0800 1111").get_attribute("href") == "tel:08001111"
     assert_accessible(page)
+
+
+def test_lesson_page_is_accessible_and_scenarios_work_by_keyboard(page, site, assert_accessible):
+    index = factories.make_course_index(site)
+    _, lessons = factories.make_course(
+        index,
+        modules=1,
+        lessons_per_module=2,
+        sensitive_topics="Discusses sexual exploitation. No graphic detail.",
+    )
+    lesson = lessons[0]
+    lesson.content_note = "Discusses grooming. No graphic detail."
+    lesson.body = factories.lesson_body(
+        extra=[
+            {
+                "type": "scenario",
+                "value": {
+                    "title": "A pupil stays behind",
+                    "vignette": "<p>A pupil says an older friend buys her gifts.</p>",
+                    "question": "What do you do first?",
+                    "choices": [
+                        {"text": "Listen and thank her", "feedback": "Yes: listen first.",
+                         "recommended": True},
+                        {"text": "Promise secrecy", "feedback": "Never promise secrecy.",
+                         "recommended": False},
+                    ],
+                },
+            }
+        ]
+    )
+    lesson.save_revision().publish()
+    page.goto(lesson.url)
+    assert page.get_by_text("Discusses grooming. No graphic detail.").is_visible()
+    feedback = page.get_by_text("Yes: listen first.")
+    assert not feedback.is_visible()
+    page.locator("summary", has_text="Listen and thank her").focus()
+    page.keyboard.press("Enter")
+    assert feedback.is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Next lesson").click()
+    page.wait_for_url(f"**{lessons[1].url}")
+    page.goto(lesson.get_parent().get_parent().url)
+    assert page.get_by_role("heading", name="Before you start: sensitive topics").is_visible()
+    assert_accessible(page)
+
+
+def test_learner_saves_a_private_reflection(page, site, make_user):
+    index = factories.make_course_index(site)
+    _, lessons = factories.make_course(index, modules=1, lessons_per_module=1)
+    make_user("reader@example.org", password="a-long-unusual-passphrase")
+    page.goto(f"/account/login/?next={lessons[0].url}")
+    page.get_by_label("Email address").fill("reader@example.org")
+    page.get_by_label("Password").fill("a-long-unusual-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{lessons[0].url}")
+    page.get_by_label("Your private answer").fill("I would listen & not judge.")
+    page.get_by_role("button", name="Save my answer").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Your private answer").input_value() == "I would listen & not judge."
+    assert page.get_by_text("Only you can see it").is_visible()
