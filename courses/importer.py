@@ -6,6 +6,7 @@ StreamField blocks get ids derived from their position, so learners' saved refle
 attached to the same prompts when a course is imported again.
 """
 
+import contextlib
 import json
 import uuid
 from pathlib import Path
@@ -48,15 +49,27 @@ def _list_stream(name, items, *id_parts):
     ]
 
 
+def _comparable(page):
+    """The page's data with JSON strings (StreamFields) parsed, so key order does not matter
+    (PostgreSQL's jsonb does not keep it)."""
+    data = {}
+    for key, value in page.serializable_data().items():
+        if isinstance(value, str) and value[:1] in "[{":
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        data[key] = value
+    return data
+
+
 def update_page(page, fields, publish=True, m2m=None):
     """Set `fields` (and many-to-many `m2m`) on a saved page; save a revision, and publish it,
     only when something changed or the page is not live. Returns True if it saved."""
-    before = page.serializable_data()
+    before = _comparable(page)
     for name, value in fields.items():
         setattr(page, name, value)
     for name, objects in (m2m or {}).items():
         getattr(page, name).set(objects)
-    if page.serializable_data() == before and page.live and not page.has_unpublished_changes:
+    if _comparable(page) == before and page.live and not page.has_unpublished_changes:
         return False
     revision = page.save_revision()
     if publish:

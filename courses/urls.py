@@ -5,10 +5,16 @@ from . import views
 app_name = "courses"
 
 urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("learning/", views.dashboard, name="dashboard"),
+    path("learn/courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
+    path("learn/courses/<int:course_id>/unenrol/", views.unenrol, name="unenrol"),
     path(
-        "lessons/<int:lesson_id>/reflections/<str:block_id>/",
+        "learn/lessons/<int:lesson_id>/complete/", views.complete_lesson, name="complete_lesson"
+    ),
+    path(
+        "learn/lessons/<int:lesson_id>/reflections/<str:block_id>/",
         views.save_reflection,
         name="save_reflection",
     ),
-    path("search/", views.search, name="search"),
 ]

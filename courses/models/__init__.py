@@ -8,6 +8,7 @@ from .pages import (
     LessonPage,
     ModulePage,
 )
+from .progress import Enrolment, LessonProgress
 from .reflections import Reflection
 from .support import Helpline
 
@@ -15,6 +16,8 @@ __all__ = [
     "Audience",
     "CompletionRule",
     "CourseIndexPage",
+    "Enrolment",
+    "LessonProgress",
     "CoursePage",
     "Helpline",
     "LessonPage",

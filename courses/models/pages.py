@@ -109,6 +109,16 @@ class CoursePage(Page):
         choices=CompletionRule.choices,
         default=CompletionRule.LESSONS_AND_QUIZZES,
     )
+    allow_self_enrolment = models.BooleanField(
+        _("learners can enrol themselves"),
+        default=True,
+        help_text=_("Turn off for courses that people join only through a cohort."),
+    )
+    sequential_modules = models.BooleanField(
+        _("sequential modules"),
+        default=False,
+        help_text=_("Each module unlocks when the previous one is complete."),
+    )
 
     content_panels = [TerminologyPanel()] + Page.content_panels + [
         "summary",
@@ -123,6 +133,7 @@ class CoursePage(Page):
             [
                 FieldRowPanel(["estimated_minutes", "certificate_validity_months"]),
                 "completion_rule",
+                FieldRowPanel(["allow_self_enrolment", "sequential_modules"]),
             ],
             heading=_("Course rules"),
         )
@@ -159,10 +170,25 @@ class CoursePage(Page):
         return [(module, by_module[module.path]) for module in modules]
 
     def get_context(self, request, *args, **kwargs):
+        from .. import progress
+
         context = super().get_context(request, *args, **kwargs)
         outline = self.get_outline()
+        lessons = [lesson for _, module_lessons in outline for lesson in module_lessons]
+        enrolment = progress.current_enrolment(request.user, self)
+        completed = progress.completed_lesson_ids(enrolment)
+        locked = progress.locked_lesson_ids(self, lessons, completed) if enrolment else set()
+        for lesson in lessons:
+            lesson.state = (
+                "done" if lesson.id in completed else "locked" if lesson.id in locked
+                else "not_started"
+            )
+        for module, module_lessons in outline:
+            states = {lesson.state for lesson in module_lessons}
+            module.state = states.pop() if len(states) == 1 else "in_progress"
         context["outline"] = outline
-        context["lesson_count"] = sum(len(lessons) for _, lessons in outline)
+        context["lesson_count"] = len(lessons)
+        context["enrolment"] = enrolment
         context["crumbs"] = [self.get_parent()]
         return context
 
@@ -251,6 +277,7 @@ class LessonPage(Page):
         return {child.id for child in self.body if child.block_type == "reflection"}
 
     def get_context(self, request, *args, **kwargs):
+        from .. import progress
         from .reflections import Reflection
 
         context = super().get_context(request, *args, **kwargs)
@@ -258,13 +285,17 @@ class LessonPage(Page):
         context["course"] = course
         context["module"] = self.module
         previous_lesson = next_lesson = None
+        enrolment = progress.current_enrolment(request.user, course) if course else None
+        context["enrolment"] = enrolment
         if course is not None:
-            siblings = list(
-                LessonPage.objects.descendant_of(course)
-                .live()
-                .order_by("path")
-                .only("id", "title", "path", "depth", "url_path", "slug", "locale_id")
-            )
+            siblings = progress.course_lessons(course)
+            if enrolment is not None and self.live:
+                progress.record_lesson_opened(enrolment, self)
+                completed = progress.completed_lesson_ids(enrolment)
+                context["lesson_done"] = self.id in completed
+                context["lesson_locked"] = self.id in progress.locked_lesson_ids(
+                    course, siblings, completed
+                )
             ids = [lesson.id for lesson in siblings]
             if self.id in ids:
                 position = ids.index(self.id)

@@ -6,6 +6,13 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def live_search_index(settings):
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": True}
+    }
+
+
 class TestSearchView:
     def test_finds_lessons_by_their_body_text(self, client, course_index):
         _, lessons = factories.make_course(course_index, modules=1, lessons_per_module=2)
