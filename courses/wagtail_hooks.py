@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_views import EnrolmentViewSet
 from .language_guard import check_page
 from .models import Audience, CoursePage, Helpline, LessonPage, ModulePage
 
@@ -52,3 +53,8 @@ def warn_about_wording(request, page):
     revision_page = page.get_latest_revision_as_object()
     for warning in check_page(revision_page):
         messages.warning(request, _("Language check: %(warning)s") % {"warning": warning})
+
+
+@hooks.register("register_admin_viewset")
+def register_enrolment_viewset():
+    return EnrolmentViewSet("enrolments")

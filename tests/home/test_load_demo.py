@@ -118,6 +118,19 @@ class TestDemoCurriculum:
             assert {"callout", "scenario", "reflection", "helplines"} <= block_types
             assert client.get(course.url).status_code == 200
 
+    def test_demo_learner_is_part_way_through_the_police_course(self, client):
+        load()
+        learner = User.objects.get(email="learner@example.org")
+        enrolment = learner.enrolments.get()
+        assert enrolment.course.slug == "police-course"
+        assert enrolment.lessons_completed == 4 and enrolment.completed_at is None
+        client.force_login(learner)
+        dashboard = client.get("/learning/").content.decode()
+        assert enrolment.next_lesson.url in dashboard
+        load()  # again: nothing doubles
+        enrolment.refresh_from_db()
+        assert enrolment.lessons_completed == 4
+
     def test_home_cards_link_to_the_courses_and_review_workflow_covers_them(self, client):
         load()
         home = HomePage.objects.get()

@@ -22,7 +22,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from courses import importer
+from courses import importer, progress
 from courses.models import CourseIndexPage, Helpline
 
 from . import demo_images
@@ -186,3 +186,13 @@ def ensure_review_workflow(index):
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
     return workflow
+
+
+def ensure_learner_progress(courses):
+    """The demo learner is part-way through the police course."""
+    learner = get_user_model().objects.get(email="learner@example.org")
+    police = next((c for c in courses if c.audiences.filter(slug="police").exists()), courses[0])
+    enrolment, _ = progress.enrol(learner, police)
+    for lesson in progress.course_lessons(police)[:4]:
+        progress.complete_lesson(enrolment, lesson)
+    return enrolment

@@ -147,3 +147,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Apps that hold a learner's personal data: "Download my data" merges their exports, and
+# deleting an account runs their erasers first (docs/privacy.md).
+LANTERN_DATA_EXPORTERS = {"courses": "courses.privacy.export_user_data"}
+LANTERN_DATA_ERASERS = ["courses.privacy.erase_user_data"]

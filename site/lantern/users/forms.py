@@ -89,3 +89,26 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "name_on_certificate"]
         labels = {"first_name": _("Given name(s)"), "last_name": _("Family name")}
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account needs the current password."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my progress, answers and account will be deleted."),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That password is not correct."), code="bad_password")
+        return password

@@ -14,6 +14,9 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("data/", views.my_data, name="my_data"),
+    path("data/download/", views.download_my_data, name="download_my_data"),
+    path("delete/", views.delete_my_account, name="delete_account"),
     path("", views.account, name="account"),
     path(
         "password/change/",

@@ -1,13 +1,18 @@
+import json
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .forms import ProfileForm, SignUpForm
+from .forms import DeleteAccountForm, ProfileForm, SignUpForm
+from .privacy import delete_account, export_all
 
 
 def _safe_next(request, default):
@@ -55,3 +60,38 @@ def account(request):
             return redirect("account")
         return render(request, "users/account.html", {"form": form}, status=400)
     return render(request, "users/account.html", {"form": form})
+
+
+@login_required
+def my_data(request):
+    """Explains what is kept and offers the download and deletion."""
+    return render(request, "users/my_data.html")
+
+
+@login_required
+def download_my_data(request):
+    """Everything the site holds about the person, as a JSON file."""
+    data = export_all(request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="lantern-my-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@sensitive_post_parameters("password")
+def delete_my_account(request):
+    """Confirm with the password; then personal data and the account are deleted."""
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            delete_account(user)
+            messages.success(request, _("Your account and personal data have been deleted."))
+            return redirect("/")
+        return render(request, "users/delete_account.html", {"form": form}, status=400)
+    return render(request, "users/delete_account.html", {"form": form})

@@ -34,6 +34,7 @@ class Command(BaseCommand):
             courses = demo.load_courses(index)
             demo.update_home_page(home, courses)
             demo.ensure_review_workflow(index)
+            demo.ensure_learner_progress(courses)
         call_command("update_index", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(
