@@ -174,3 +174,27 @@ def test_learner_saves_a_private_reflection(page, site, make_user):
     page.wait_for_load_state()
     assert page.get_by_label("Your private answer").input_value() == "I would listen & not judge."
     assert page.get_by_text("Only you can see it").is_visible()
+
+
+def test_enrol_complete_and_resume_from_my_learning(page, site, make_user, assert_accessible):
+    index = factories.make_course_index(site)
+    course, lessons = factories.make_course(index, modules=2, lessons_per_module=2)
+    make_user("trainee@example.org", password="a-long-unusual-passphrase")
+    page.goto(f"/account/login/?next={course.url}")
+    page.get_by_label("Email address").fill("trainee@example.org")
+    page.get_by_label("Password").fill("a-long-unusual-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{course.url}")
+    page.get_by_role("button", name="Enrol in this course").click()
+    page.wait_for_url(f"**{lessons[0].url}")
+    page.get_by_role("button", name="Mark complete and continue").click()
+    page.wait_for_url(f"**{lessons[1].url}")
+    page.get_by_role("link", name="My learning").click()
+    page.wait_for_url("**/learning/")
+    assert "25% complete" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="Resume").click()
+    page.wait_for_url(f"**{lessons[1].url}")
+    page.goto(course.url)
+    assert page.locator(".state--done").count() == 1
+    assert_accessible(page)
