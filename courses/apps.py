@@ -13,3 +13,11 @@ class CoursesConfig(AppConfig):
         from .models import Enrolment
 
         register_permission_policy(Enrolment, ReadOnlyPermissionPolicy(Enrolment))
+
+        from quizzes.signals import attempt_submitted
+
+        from .completion import register_requirement
+        from .quiz_link import complete_lessons_on_pass, quiz_requirement
+
+        register_requirement(quiz_requirement)
+        attempt_submitted.connect(complete_lessons_on_pass, dispatch_uid="courses_quiz_pass")

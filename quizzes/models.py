@@ -1,1 +1,300 @@
 """Quizzes: questions, choices, attempts and scoring. This app never imports `courses`."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+)
+from wagtail.search import index
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("Single answer")
+    MULTIPLE = "multiple", _("Multiple answer")
+    TRUE_FALSE = "true_false", _("True or false")
+    SCENARIO = "scenario", _("Scenario (a situation, then a single answer)")
+
+
+class Scoring(models.TextChoices):
+    ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
+    PARTIAL = "partial", _("Partial credit, wrong choices subtract (never below 0)")
+
+
+class FeedbackMode(models.TextChoices):
+    AFTER_EACH = "after_each", _("After every attempt")
+    AFTER_PASS = "after_pass", _("Only after passing")
+    NEVER = "never", _("Never (score only)")
+
+
+class LatePolicy(models.TextChoices):
+    FLAG = "flag", _("Score it and flag it as late")
+    REJECT = "reject", _("Reject it (no score)")
+
+
+class Quiz(
+    DraftStateMixin,
+    RevisionMixin,
+    LockableMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """An assessment: a pool of questions and the rules for taking it."""
+
+    title = models.CharField(_("title"), max_length=255)
+    intro = models.TextField(
+        _("introduction"), blank=True, help_text=_("Shown before the learner starts.")
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=0, help_text=_("0 means unlimited.")
+    )
+    cooldown_minutes = models.PositiveIntegerField(
+        _("cooldown (minutes)"), default=0, help_text=_("Wait between attempts. 0 for none.")
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
+    shuffle_choices = models.BooleanField(_("shuffle choices"), default=False)
+    questions_to_draw = models.PositiveSmallIntegerField(
+        _("questions to draw"),
+        default=0,
+        help_text=_("Draw this many questions at random from the pool. 0 uses every question."),
+    )
+    draw_per_tag = models.BooleanField(
+        _("spread the draw across tags"),
+        default=False,
+        help_text=_("Draw evenly from each tag so every topic is covered."),
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"), default=0, help_text=_("0 means no time limit.")
+    )
+    late_policy = models.CharField(
+        _("late submissions"), max_length=10, choices=LatePolicy.choices, default=LatePolicy.FLAG
+    )
+    feedback_mode = models.CharField(
+        _("show feedback"),
+        max_length=12,
+        choices=FeedbackMode.choices,
+        default=FeedbackMode.AFTER_EACH,
+    )
+    review_before_submit = models.BooleanField(
+        _("review before submitting"),
+        default=True,
+        help_text=_("Learners check their answers on a summary page before the final submit."),
+    )
+
+    panels = [
+        "title",
+        "intro",
+        MultiFieldPanel(
+            [
+                FieldRowPanel(["pass_mark", "attempts_allowed", "cooldown_minutes"]),
+                FieldRowPanel(["questions_to_draw", "draw_per_tag"]),
+                FieldRowPanel(["shuffle_questions", "shuffle_choices"]),
+                FieldRowPanel(["time_limit_minutes", "late_policy"]),
+                FieldRowPanel(["feedback_mode", "review_before_submit"]),
+            ],
+            heading=_("Rules"),
+        ),
+        InlinePanel("questions", heading=_("Questions"), label=_("Question"), min_num=1),
+    ]
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.questions_to_draw and self.pk:
+            available = self.questions.count()
+            if available and self.questions_to_draw > available:
+                message = _("The pool has only %(n)s questions.") % {"n": available}
+                raise ValidationError({"questions_to_draw": message})
+
+    def get_preview_template(self, request, mode_name):
+        return "quizzes/quiz_preview.html"
+
+
+class Question(Orderable, ClusterableModel):
+    """One question in a quiz's pool, with its choices."""
+
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(
+        _("type"), max_length=12, choices=QuestionKind.choices, default=QuestionKind.SINGLE
+    )
+    vignette = models.TextField(
+        _("scenario"), blank=True, help_text=_("For scenario questions: the situation.")
+    )
+    text = models.TextField(_("question"))
+    scoring = models.CharField(
+        _("scoring (multiple answer)"),
+        max_length=20,
+        choices=Scoring.choices,
+        default=Scoring.ALL_OR_NOTHING,
+    )
+    explanation = models.TextField(
+        _("explanation"), blank=True, help_text=_("Why the right answer is right. Teaches.")
+    )
+    tags = models.CharField(
+        _("tags"), max_length=255, blank=True, help_text=_("Topics, separated by commas.")
+    )
+
+    panels = [
+        FieldRowPanel(["kind", "scoring"]),
+        "vignette",
+        "text",
+        "explanation",
+        "tags",
+        InlinePanel("choices", heading=_("Choices"), label=_("Choice"), min_num=2),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("question")
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def tag_list(self):
+        return [tag.strip().lower() for tag in self.tags.split(",") if tag.strip()]
+
+
+class Choice(Orderable):
+    """A possible answer, with feedback for learners who choose it."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("choice"), max_length=500)
+    is_correct = models.BooleanField(_("correct"), default=False)
+    feedback = models.TextField(_("feedback"), blank=True)
+
+    panels = [FieldRowPanel(["text", "is_correct"]), "feedback"]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("choice")
+
+    def __str__(self):
+        return self.text
+
+
+class Accommodation(models.Model):
+    """Extra time, or no time limit, for one learner (on one quiz or all). WCAG 2.2.1."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_accommodations"
+    )
+    quiz = models.ForeignKey(
+        Quiz,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="accommodations",
+        help_text=_("Leave blank for every quiz."),
+    )
+    extra_time_percent = models.PositiveSmallIntegerField(
+        _("extra time (%)"), default=0, validators=[MaxValueValidator(400)]
+    )
+    no_time_limit = models.BooleanField(_("no time limit"), default=False)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("time accommodation")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "quiz"], name="quizzes_accommodation_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.quiz or 'all quizzes'}"
+
+
+class AttemptStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    REJECTED = "rejected", _("Rejected (late)")
+
+
+class Attempt(models.Model):
+    """One sitting of a quiz, with a snapshot of the questions exactly as shown."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField(_("attempt number"))
+    status = models.CharField(
+        max_length=12, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+    snapshot = models.JSONField(
+        help_text=_("Questions and choices as shown, with the correct answers, at the start.")
+    )
+    draft_answers = models.JSONField(default=dict, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    max_score = models.FloatField(null=True, blank=True)
+    percent = models.FloatField(null=True, blank=True)
+    passed = models.BooleanField(null=True)
+    pass_mark = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("attempt")
+        ordering = ["quiz", "user", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quiz", "number"], name="quizzes_attempt_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=Q(status="in_progress"),
+                name="quizzes_attempt_one_open",
+            ),
+        ]
+        indexes = [models.Index(fields=["quiz", "status", "number"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.quiz} · attempt {self.number}"
+
+    @property
+    def is_open(self):
+        return self.status == AttemptStatus.IN_PROGRESS
+
+
+class AttemptAnswer(models.Model):
+    """The learner's answer to one question of an attempt, and the score it earned."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question_id = models.PositiveBigIntegerField()
+    position = models.PositiveSmallIntegerField()
+    choice_ids = models.JSONField(default=list)
+    score = models.FloatField()
+    max_score = models.FloatField(default=1.0)
+
+    class Meta:
+        verbose_name = _("answer")
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question_id"], name="quizzes_answer_unique_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} · question {self.question_id}"

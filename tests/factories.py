@@ -92,3 +92,48 @@ def make_course(index, slug="test-course", modules=2, lessons_per_module=2, **fi
             lesson.save_revision().publish()
             lessons.append(lesson)
     return course, lessons
+
+
+def make_quiz(title="Indicators quiz", questions=None, **settings):
+    """A live quiz. `questions` is a list of (kind, text, [(choice text, correct), ...])."""
+    from quizzes.models import Choice, Question, Quiz
+
+    questions = questions or [
+        ("single", "Which is an indicator of control?",
+         [("Someone else holds their passport", True), ("They own a phone", False),
+          ("They are tired", False)]),
+        ("true_false", "A child can consent to their own exploitation.",
+         [("True", False), ("False", True)]),
+        ("multiple", "Which are signs of grooming? Choose all that apply.",
+         [("Gifts with strings attached", True), ("Secrecy demanded", True),
+          ("Homework help at school", False), ("Isolation from friends", True)]),
+    ]
+    quiz = Quiz(title=title, **settings)
+    for position, (kind, text, choices) in enumerate(questions):
+        question = Question(kind=kind, text=text, sort_order=position,
+                            explanation=f"Because: {text}", tags="indicators")
+        question.choices = [
+            Choice(text=choice, is_correct=correct, sort_order=n,
+                   feedback=f"Feedback for {choice}")
+            for n, (choice, correct) in enumerate(choices)
+        ]
+        quiz.questions.add(question)
+    quiz.save()
+    quiz.save_revision().publish()
+    return quiz
+
+
+def correct_answers(attempt):
+    """POST data answering every question of an attempt correctly."""
+    data = {}
+    for question in attempt.snapshot:
+        data[f"q{question['id']}"] = [str(c["id"]) for c in question["choices"] if c["correct"]]
+    return data
+
+
+def wrong_answers(attempt):
+    data = {}
+    for question in attempt.snapshot:
+        wrong = [str(c["id"]) for c in question["choices"] if not c["correct"]]
+        data[f"q{question['id']}"] = wrong[:1]
+    return data

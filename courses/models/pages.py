@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from ..blocks import LessonBodyBlock, SourceBlock
 from ..language_guard import TerminologyPanel
+from ..quiz_link import quiz_passed
 
 
 class Audience(index.Indexed, models.Model):
@@ -246,11 +247,21 @@ class LessonPage(Page):
         verbose_name=_("sources"),
         help_text=_("Where the facts in this lesson come from."),
     )
+    quiz = models.ForeignKey(
+        "quizzes.Quiz",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+        verbose_name=_("quiz"),
+        help_text=_("Learners must pass this quiz to complete the lesson (if the course says so)."),
+    )
 
     content_panels = [TerminologyPanel()] + Page.content_panels + [
         FieldRowPanel(["estimated_minutes"]),
         "content_note",
         "body",
+        "quiz",
         "sources",
     ]
     search_fields = Page.search_fields + [
@@ -311,5 +322,8 @@ class LessonPage(Page):
                 r.block_id: r for r in Reflection.objects.filter(user=request.user, lesson=self)
             }
         context["reflections"] = reflections
+        context["quiz_passed"] = bool(
+            self.quiz_id and quiz_passed(request.user, self.quiz_id)
+        )
         context["sources"] = [child.value for child in self.sources]
         return context

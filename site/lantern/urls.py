@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include(user_urls)),
+    path("quizzes/", include("quizzes.urls")),
     path("", include("courses.urls")),
     path("", include(home_urls)),
 ]

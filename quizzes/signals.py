@@ -1,0 +1,6 @@
+"""Signals the quizzes app sends; other apps (e.g. courses) listen."""
+
+from django.dispatch import Signal
+
+# Sent after an attempt is scored and committed. Arguments: attempt, user, quiz, passed.
+attempt_submitted = Signal()

@@ -1,0 +1,204 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .models import Attempt, AttemptStatus, Quiz
+
+
+def _next_url(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _with_next(url, next_url):
+    from urllib.parse import urlencode
+
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def quiz_detail(request, quiz_id):
+    """The quiz's rules, the learner's attempts, and a way to start or resume."""
+    quiz = get_object_or_404(Quiz.objects.filter(live=True), pk=quiz_id)
+    attempts, refusal, current = [], None, None
+    if request.user.is_authenticated:
+        attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("number"))
+        current = next((a for a in attempts if a.is_open), None)
+        refusal = None if current else services.start_refusal(request.user, quiz)
+    return render(
+        request,
+        "quizzes/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "attempts": attempts,
+            "current": current,
+            "refusal": refusal,
+            "passed": any(a.passed for a in attempts),
+            "question_count": quiz.questions_to_draw or quiz.questions.count(),
+            "minutes": services.time_allowed(request.user, quiz)
+            if request.user.is_authenticated else quiz.time_limit_minutes or None,
+            "next": _next_url(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request, quiz_id):
+    quiz = get_object_or_404(Quiz.objects.filter(live=True), pk=quiz_id)
+    next_url = _next_url(request)
+    try:
+        attempt = services.start_attempt(request.user, quiz)
+    except services.QuizError as error:
+        messages.error(request, str(error))
+        return redirect(_with_next(reverse("quizzes:detail", args=[quiz.pk]), next_url))
+    return redirect(_with_next(reverse("quizzes:attempt", args=[attempt.pk]), next_url))
+
+
+def _attempt_context(attempt, answers, errors=None, next_url=""):
+    now = timezone.now()
+    remaining = None
+    if attempt.deadline_at:
+        remaining = max(0, int((attempt.deadline_at - now).total_seconds() // 60))
+    questions = []
+    for position, question in enumerate(attempt.snapshot, start=1):
+        chosen = answers.get(question["id"]) or answers.get(str(question["id"])) or []
+        questions.append(
+            {
+                "position": position,
+                "id": question["id"],
+                "kind": question["kind"],
+                "multiple": question["kind"] == "multiple",
+                "vignette": question["vignette"],
+                "text": question["text"],
+                # Only what the learner needs to answer: never the correct flags or feedback.
+                "choices": [
+                    {"id": c["id"], "text": c["text"], "checked": c["id"] in chosen}
+                    for c in question["choices"]
+                ],
+                "error": (errors or {}).get(question["id"]),
+                "answered": bool(chosen),
+                "chosen_text": [c["text"] for c in question["choices"] if c["id"] in chosen],
+            }
+        )
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "questions": questions,
+        "form_error": (errors or {}).get("__all__"),
+        "errors": errors,
+        "remaining_minutes": remaining,
+        "next": next_url,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_view(request, attempt_id):
+    """Answer, save, review and submit. Only the attempt's owner ever reaches it."""
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user
+    )
+    next_url = _next_url(request)
+    result_url = _with_next(reverse("quizzes:result", args=[attempt.pk]), next_url)
+    if not attempt.is_open:
+        if request.method == "POST":
+            messages.info(request, _("This attempt was already submitted."))
+        return redirect(result_url)
+    if request.method == "GET":
+        return render(
+            request,
+            "quizzes/attempt.html",
+            _attempt_context(attempt, attempt.draft_answers, next_url=next_url),
+        )
+
+    action = request.POST.get("action", "save")
+    has_answers = any(key.startswith("q") for key in request.POST)
+    if action == "submit" and not has_answers and attempt.quiz.review_before_submit:
+        answers, errors = {int(k): v for k, v in attempt.draft_answers.items()}, {}
+    else:
+        answers, errors = services.parse_answers(attempt, request.POST)
+    if errors:
+        return render(
+            request,
+            "quizzes/attempt.html",
+            _attempt_context(attempt, answers, errors, next_url),
+            status=400,
+        )
+    expired = attempt.deadline_at and timezone.now() > attempt.deadline_at + services.DEADLINE_GRACE
+    if action == "save" and not expired:
+        services.save_draft(attempt, answers)
+        messages.success(request, _("Your answers are saved. You can come back to finish."))
+        return redirect(_with_next(reverse("quizzes:attempt", args=[attempt.pk]), next_url))
+    missing = services.missing_questions(attempt, answers)
+    if missing and not expired:
+        errors = {
+            q["id"]: _("Question %(n)s: choose an answer.") % {"n": n}
+            for n, q in enumerate(attempt.snapshot, start=1)
+            if n in missing
+        }
+        errors["__all__"] = _("Answer every question before you go on.")
+        services.save_draft(attempt, answers)
+        return render(
+            request,
+            "quizzes/attempt.html",
+            _attempt_context(attempt, answers, errors, next_url),
+            status=400,
+        )
+    if action == "review" and attempt.quiz.review_before_submit and not expired:
+        services.save_draft(attempt, answers)
+        return render(
+            request, "quizzes/review.html", _attempt_context(attempt, answers, next_url=next_url)
+        )
+    services.submit_attempt(attempt, answers)
+    return redirect(result_url)
+
+
+@login_required
+def result(request, attempt_id):
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("quiz").prefetch_related("answers"),
+        pk=attempt_id,
+        user=request.user,
+    )
+    if attempt.is_open:
+        return redirect("quizzes:attempt", attempt.pk)
+    feedback = services.show_feedback(attempt)
+    chosen = {answer.question_id: set(answer.choice_ids) for answer in attempt.answers.all()}
+    review = []
+    if feedback:
+        for position, question in enumerate(attempt.snapshot, start=1):
+            picked = chosen.get(question["id"], set())
+            review.append(
+                {
+                    "position": position,
+                    "text": question["text"],
+                    "vignette": question["vignette"],
+                    "explanation": question["explanation"],
+                    "choices": [
+                        dict(choice, chosen=choice["id"] in picked)
+                        for choice in question["choices"]
+                    ],
+                }
+            )
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "review": review,
+            "feedback": feedback,
+            "rejected": attempt.status == AttemptStatus.REJECTED,
+            "next": _next_url(request),
+        },
+    )
