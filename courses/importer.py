@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from quizzes.models import Choice, Question, QuestionKind, Quiz, Scoring
+
 from .models import Audience, CourseIndexPage, CoursePage, LessonPage, ModulePage
 
 AUDIENCE_NAMES = {
@@ -93,7 +95,52 @@ def upsert_child(parent, model, slug, fields, publish=True, m2m=None):
     return page
 
 
-def import_module(course, data, publish=True, key=None):
+MODULE_QUIZ_RULES = {"pass_mark": 80, "attempts_allowed": 0, "cooldown_minutes": 5}
+FINAL_QUIZ_RULES = {
+    "pass_mark": 80,
+    "attempts_allowed": 3,
+    "cooldown_minutes": 60,
+    "questions_to_draw": 10,
+    "draw_per_tag": False,
+    "shuffle_questions": True,
+    "shuffle_choices": True,
+    "time_limit_minutes": 30,
+    "feedback_mode": "after_each",
+}
+
+
+def import_quiz(title, data, rules):
+    """The quiz with this title, created from `data` if it does not exist yet. An existing
+    quiz is left as editors have it: attempts keep their own snapshots either way."""
+    quiz = Quiz.objects.filter(title=title).first()
+    if quiz is not None:
+        return quiz
+    quiz = Quiz(title=title, intro=data.get("intro", ""), **rules)
+    for position, item in enumerate(data["questions"]):
+        kind = item["type"]
+        question = Question(
+            kind=kind,
+            text=item["text"],
+            vignette=item.get("vignette", ""),
+            explanation=item.get("explanation", ""),
+            tags=", ".join(item.get("tags", [])),
+            scoring=Scoring.PARTIAL if kind == QuestionKind.MULTIPLE else Scoring.ALL_OR_NOTHING,
+            sort_order=position,
+        )
+        question.choices = [
+            Choice(text=c["text"], is_correct=c["correct"], feedback=c.get("feedback", ""),
+                   sort_order=n)
+            for n, c in enumerate(item["choices"])
+        ]
+        quiz.questions.add(question)
+    quiz.save()
+    quiz.save_revision().publish()
+    return quiz
+
+
+def import_module(course, data, publish=True, key=None, quizzes=None):
+    """Create or update a module and its lessons; `quizzes` maps lesson slugs to quizzes."""
+    quizzes = quizzes or {}
     key = key or course.slug
     module = upsert_child(
         course,
@@ -121,10 +168,39 @@ def import_module(course, data, publish=True, key=None):
                     for index, block in enumerate(lesson["body"])
                 ],
                 "sources": _list_stream("source", lesson.get("sources", []), *lesson_key),
+                "quiz": quizzes.get(lesson["slug"]),
             },
             publish,
         )
     return module
+
+
+def final_assessment_lesson():
+    """The closing lesson that holds a course's final assessment."""
+    return {
+                "slug": "final-assessment",
+                "title": "Final assessment",
+                "estimated_minutes": 20,
+                "content_note": "",
+                "body": [
+                    {
+                        "type": "paragraph",
+                        "value": "<p>The final assessment draws 10 questions from a larger "
+                        "pool, so each attempt is a little different. You need 80% to pass. "
+                        "You have three attempts, an hour apart, and 30 minutes for each: if "
+                        "you need more time, ask the site team for an adjustment.</p>",
+                    },
+                    {
+                        "type": "callout",
+                        "value": {
+                            "kind": "practice_tip",
+                            "title": "Take a break first if you need one",
+                            "text": "<p>Your progress is saved. Come back when you are ready.</p>",
+                        },
+                    },
+                ],
+                "sources": [],
+            }
 
 
 @transaction.atomic
@@ -151,7 +227,24 @@ def import_course(index: CourseIndexPage, data, core_module=None, publish=True, 
     course = upsert_child(
         index, CoursePage, data["slug"], fields, publish=publish, m2m={"audiences": audiences}
     )
-    modules = ([core_module] if core_module else []) + list(data["modules"])
+    modules = ([dict(core_module, shared=True)] if core_module else []) + [
+        dict(module) for module in data["modules"]
+    ]
+    final = None
+    if data.get("final_assessment") and modules:
+        final = import_quiz(
+            f"{data['title']}: final assessment", data["final_assessment"], FINAL_QUIZ_RULES
+        )
+        modules[-1]["lessons"] = [*modules[-1]["lessons"], final_assessment_lesson()]
     for module in modules:
-        import_module(course, module, publish=publish)
+        quizzes = {}
+        if module.get("quiz") and module["lessons"]:
+            # A shared module's quiz is one quiz for every course that includes it.
+            owner = "Shared" if module.get("shared") else data["title"]
+            quiz = import_quiz(f"{owner}: {module['title']}", module["quiz"], MODULE_QUIZ_RULES)
+            last_own = [le for le in module["lessons"] if le["slug"] != "final-assessment"]
+            quizzes[last_own[-1]["slug"]] = quiz
+        if final is not None and module is modules[-1]:
+            quizzes["final-assessment"] = final
+        import_module(course, module, publish=publish, quizzes=quizzes)
     return course

@@ -6,13 +6,14 @@ can run on every `make run`.
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from wagtail.models import (
     GroupApprovalTask,
     Page,
@@ -23,6 +24,8 @@ from wagtail.models import (
 )
 
 from courses import importer, progress
+from quizzes import services as quiz_services
+from quizzes.models import Attempt
 from courses.models import CourseIndexPage, Helpline
 
 from . import demo_images
@@ -193,6 +196,24 @@ def ensure_learner_progress(courses):
     learner = get_user_model().objects.get(email="learner@example.org")
     police = next((c for c in courses if c.audiences.filter(slug="police").exists()), courses[0])
     enrolment, _ = progress.enrol(learner, police)
-    for lesson in progress.course_lessons(police)[:4]:
+    lessons = progress.course_lessons(police)
+    with_quiz = next(lesson for lesson in lessons if lesson.specific.quiz_id)
+    quiz = with_quiz.specific.quiz
+    if not Attempt.objects.filter(user=learner, quiz=quiz).exists():
+        # A failed attempt yesterday, then a pass after the cooldown.
+        yesterday = timezone.now() - timedelta(days=1)
+        failed = quiz_services.start_attempt(learner, quiz, now=yesterday)
+        quiz_services.submit_attempt(failed, _answers(failed, correct=False), now=yesterday)
+        passed = quiz_services.start_attempt(learner, quiz)
+        quiz_services.submit_attempt(passed, _answers(passed, correct=True))
+    for lesson in lessons[:4]:
         progress.complete_lesson(enrolment, lesson)
     return enrolment
+
+
+def _answers(attempt, correct):
+    answers = {}
+    for question in attempt.snapshot:
+        ids = [c["id"] for c in question["choices"] if c["correct"] is correct]
+        answers[question["id"]] = ids if question["kind"] == "multiple" or not ids else ids[:1]
+    return answers
