@@ -24,9 +24,9 @@ from wagtail.models import (
 )
 
 from courses import importer, progress
+from courses.models import CourseIndexPage, Helpline
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
-from courses.models import CourseIndexPage, Helpline
 
 from . import demo_images
 from .models import HomePage
