@@ -198,3 +198,31 @@ def test_enrol_complete_and_resume_from_my_learning(page, site, make_user, asser
     page.goto(course.url)
     assert page.locator(".state--done").count() == 1
     assert_accessible(page)
+
+
+def test_take_a_quiz_review_and_submit(page, site, make_user, assert_accessible):
+    quiz = factories.make_quiz(review_before_submit=True, pass_mark=60)
+    make_user("quizzer@example.org", password="a-long-unusual-passphrase")
+    page.goto(f"/account/login/?next=/quizzes/{quiz.pk}/")
+    page.get_by_label("Email address").fill("quizzer@example.org")
+    page.get_by_label("Password").fill("a-long-unusual-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/quizzes/{quiz.pk}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url("**/quizzes/attempts/**")
+    assert_accessible(page)
+    page.get_by_role("button", name="Check my answers").click()
+    assert page.get_by_text("Answer every question before you go on.").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Someone else holds their passport").check()
+    page.get_by_label("False").check()
+    for label in ["Gifts with strings attached", "Secrecy demanded", "Isolation from friends"]:
+        page.get_by_label(label).check()
+    page.get_by_role("button", name="Check my answers").click()
+    assert page.get_by_role("heading", name="Check your answers").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit answers").click()
+    page.wait_for_url("**/result/")
+    assert "100%" in page.locator("main").inner_text()
+    assert_accessible(page)
