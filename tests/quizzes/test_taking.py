@@ -168,3 +168,25 @@ class TestTimeLimit:
         assert services.time_allowed(learner, quiz) is None
         attempt = services.start_attempt(learner, quiz)
         assert attempt.deadline_at is None
+
+
+class TestQueryCounts:
+    @pytest.mark.parametrize("size", [5, 20])
+    def test_taking_and_submitting_is_constant(self, client, learner, size,
+                                               django_assert_max_num_queries):
+        quiz = factories.make_quiz(
+            questions=[("single", f"Question {n}", [("a", True), ("b", False), ("c", False)])
+                       for n in range(size)],
+            review_before_submit=False,
+        )
+        client.force_login(learner)
+        with django_assert_max_num_queries(12):
+            client.post(reverse("quizzes:start", args=[quiz.pk]))
+        attempt = Attempt.objects.get()
+        with django_assert_max_num_queries(8):
+            assert client.get(attempt_url(attempt)).status_code == 200
+        with django_assert_max_num_queries(12):
+            client.post(attempt_url(attempt), {**factories.correct_answers(attempt),
+                                               "action": "submit"})
+        attempt.refresh_from_db()
+        assert attempt.percent == 100

@@ -43,6 +43,19 @@ class TestDownloadMyData:
         assert courses["reflections"][0]["answer"] == "Listen & believe"
         assert courses["reflections"][0]["prompt"] == "What would you do first?"
 
+    def test_includes_quiz_attempts_with_answers(self, client, learner_with_history):
+        from quizzes import services
+        from tests import factories
+
+        quiz = factories.make_quiz()
+        attempt = services.start_attempt(learner_with_history, quiz)
+        first = attempt.snapshot[0]
+        services.submit_attempt(attempt, {first["id"]: [first["choices"][0]["id"]]})
+        data = json.loads(client.get(reverse("download_my_data")).content)
+        exported = data["quizzes"]["attempts"][0]
+        assert exported["quiz"] == "Indicators quiz" and exported["passed"] is False
+        assert exported["answers"][0]["chosen"] == [first["choices"][0]["text"]]
+
     def test_holds_nothing_of_anyone_else(self, client, learner_with_history, make_user, course):
         other = make_user("other@example.org")
         progress.enrol(other, course[0])
