@@ -6,6 +6,16 @@ from django.contrib.auth import get_user_model
 from tests import factories
 
 BBC = "https://www.bbc.co.uk/weather"
+PASSWORD = "a-long-unusual-passphrase"
+
+
+def log_in(page, email, next_url):
+    """Log in through the real form and land on `next_url`."""
+    page.goto(f"/account/login/?next={next_url}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{next_url}")
 
 
 @pytest.fixture
@@ -164,11 +174,7 @@ def test_learner_saves_a_private_reflection(page, site, make_user):
     index = factories.make_course_index(site)
     _, lessons = factories.make_course(index, modules=1, lessons_per_module=1)
     make_user("reader@example.org", password="a-long-unusual-passphrase")
-    page.goto(f"/account/login/?next={lessons[0].url}")
-    page.get_by_label("Email address").fill("reader@example.org")
-    page.get_by_label("Password").fill("a-long-unusual-passphrase")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{lessons[0].url}")
+    log_in(page, "reader@example.org", lessons[0].url)
     page.get_by_label("Your private answer").fill("I would listen & not judge.")
     page.get_by_role("button", name="Save my answer").click()
     page.wait_for_load_state()
@@ -180,11 +186,7 @@ def test_enrol_complete_and_resume_from_my_learning(page, site, make_user, asser
     index = factories.make_course_index(site)
     course, lessons = factories.make_course(index, modules=2, lessons_per_module=2)
     make_user("trainee@example.org", password="a-long-unusual-passphrase")
-    page.goto(f"/account/login/?next={course.url}")
-    page.get_by_label("Email address").fill("trainee@example.org")
-    page.get_by_label("Password").fill("a-long-unusual-passphrase")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{course.url}")
+    log_in(page, "trainee@example.org", course.url)
     page.get_by_role("button", name="Enrol in this course").click()
     page.wait_for_url(f"**{lessons[0].url}")
     page.get_by_role("button", name="Mark complete and continue").click()
@@ -203,11 +205,7 @@ def test_enrol_complete_and_resume_from_my_learning(page, site, make_user, asser
 def test_take_a_quiz_review_and_submit(page, site, make_user, assert_accessible):
     quiz = factories.make_quiz(review_before_submit=True, pass_mark=60)
     make_user("quizzer@example.org", password="a-long-unusual-passphrase")
-    page.goto(f"/account/login/?next=/quizzes/{quiz.pk}/")
-    page.get_by_label("Email address").fill("quizzer@example.org")
-    page.get_by_label("Password").fill("a-long-unusual-passphrase")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**/quizzes/{quiz.pk}/")
+    log_in(page, "quizzer@example.org", f"/quizzes/{quiz.pk}/")
     assert_accessible(page)
     page.get_by_role("button", name="Start the quiz").click()
     page.wait_for_url("**/quizzes/attempts/**")
