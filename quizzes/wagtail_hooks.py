@@ -1,10 +1,14 @@
-"""Admin registration for quizzes: the quiz editor (nested questions and choices) and
-time accommodations."""
+"""Admin registration for quizzes: the quiz editor (nested questions and choices), time
+accommodations, and the item analysis report linked from each quiz in the listing."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_views import QuizAnalysisView, analysis_url, can_view_analysis
 from .models import Accommodation, Quiz
 
 
@@ -33,3 +37,23 @@ class QuizGroup(SnippetViewSetGroup):
 
 
 register_snippet(QuizGroup)
+
+
+
+@hooks.register("register_admin_urls")
+def register_quiz_analysis_urls():
+    return [
+        path(
+            "quizzes/<int:quiz_id>/analysis/",
+            QuizAnalysisView.as_view(),
+            name="quizzes_analysis",
+        )
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def quiz_analysis_listing_button(snippet, user, next_url=None):
+    """"Item analysis" in each quiz's "more" menu in the quiz listing."""
+    if isinstance(snippet, Quiz) and can_view_analysis(user):
+        yield Button(_("Item analysis"), url=analysis_url(snippet), icon_name="table",
+                     priority=25)

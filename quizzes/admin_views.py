@@ -1,0 +1,137 @@
+"""The item-analysis report in the Wagtail admin: a page per quiz and its CSV download."""
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
+
+from .analysis import analyse_quiz
+from .models import Quiz
+
+PERMISSION = "quizzes.change_quiz"
+
+# A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_HEADER = [
+    "question_id",
+    "question",
+    "in_quiz",
+    "attempts",
+    "facility_percent",
+    "sd_percent",
+    "discrimination_percent",
+    "choice_id",
+    "choice",
+    "correct",
+    "selected",
+    "selected_percent",
+]
+
+
+def can_view_analysis(user):
+    """Editors who may change quizzes (superusers have every permission)."""
+    return bool(user and user.is_active and user.has_perm(PERMISSION))
+
+
+def analysis_url(quiz, all_attempts=False):
+    url = reverse("quizzes_analysis", args=[getattr(quiz, "pk", quiz)])
+    return f"{url}?attempts=all" if all_attempts else url
+
+
+def neutralise(value):
+    """Text cells that a spreadsheet would run as a formula get a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def rounded(value, places=2):
+    return "" if value is None else round(value, places)
+
+
+def csv_rows(analysis):
+    """One row per question and choice (and one for blank answers, when there are any)."""
+    yield CSV_HEADER
+    for q in analysis.questions:
+        base = [q.question_id, q.text, q.in_quiz, q.attempts, rounded(q.facility),
+                rounded(q.sd), rounded(q.discrimination)]
+        for c in q.choices:
+            yield [*base, c.choice_id, c.text, c.correct, c.count, rounded(c.rate)]
+        if q.unanswered:
+            yield [*base, "", "(no answer)", False, q.unanswered, rounded(q.unanswered_rate)]
+
+
+def csv_response(quiz, analysis):
+    which = "first" if analysis.first_only else "all"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="quiz-{quiz.pk}-item-analysis-{which}-attempts.csv"'
+    )
+    writer = csv.writer(response)
+    for row in csv_rows(analysis):
+        writer.writerow([neutralise(cell) for cell in row])
+    return response
+
+
+class QuizAnalysisView(WagtailAdminTemplateMixin, TemplateView):
+    """Per-question facility, spread, discrimination and choice rates, with the test summary.
+
+    `?attempts=all` counts every submitted attempt (default: each learner's first);
+    `?export=csv` downloads the same figures.
+    """
+
+    template_name = "quizzes/admin/analysis.html"
+    header_icon = "tasks"
+    page_title = _("Item analysis")
+
+    def dispatch(self, request, quiz_id):
+        if not can_view_analysis(request.user):
+            return permission_denied(request)
+        self.quiz = get_object_or_404(Quiz, pk=quiz_id)
+        self.first_only = request.GET.get("attempts") != "all"
+        return super().dispatch(request, quiz_id)
+
+    def get(self, request, *args, **kwargs):
+        self.analysis = analyse_quiz(self.quiz, first_only=self.first_only)
+        if request.GET.get("export") == "csv":
+            return csv_response(self.quiz, self.analysis)
+        return super().get(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.quiz)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("wagtailsnippets_quizzes_quiz:list"), "label": _("Quizzes")},
+            {
+                "url": reverse("wagtailsnippets_quizzes_quiz:edit", args=[self.quiz.pk]),
+                "label": str(self.quiz),
+            },
+            {"url": "", "label": _("Item analysis")},
+        ]
+
+    def get_header_buttons(self):
+        url = analysis_url(self.quiz, not self.first_only)
+        separator = "&" if "?" in url else "?"
+        return [
+            HeaderButton(_("Download CSV"), url=f"{url}{separator}export=csv", icon_name="download")
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            quiz=self.quiz,
+            analysis=self.analysis,
+            first_only=self.first_only,
+            first_url=analysis_url(self.quiz),
+            all_url=analysis_url(self.quiz, all_attempts=True),
+        )
+        return context
