@@ -137,6 +137,17 @@ class TestDemoCurriculum:
         results = list(learner.quiz_attempts.order_by("number").values_list("passed", flat=True))
         assert results == [False, True]
 
+    def test_item_analysis_has_sane_figures_on_the_demo_data(self):
+        from quizzes.analysis import analyse_quiz
+        from quizzes.models import Quiz
+
+        load()
+        analysis = analyse_quiz(Quiz.objects.get(title="Shared: Understanding sex trafficking"))
+        assert analysis.test.attempts == 12
+        assert 0 < analysis.test.mean < 100
+        assert all(0 <= q.facility <= 100 for q in analysis.questions)
+        assert sum(q.discrimination > 0 for q in analysis.questions if q.discrimination) >= 3
+
     def test_demo_learner_is_part_way_through_the_police_course(self, client):
         load()
         learner = User.objects.get(email="learner@example.org")

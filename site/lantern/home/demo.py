@@ -217,3 +217,50 @@ def _answers(attempt, correct):
         ids = [c["id"] for c in question["choices"] if c["correct"] is correct]
         answers[question["id"]] = ids if question["kind"] == "multiple" or not ids else ids[:1]
     return answers
+
+
+# Demo colleagues: more learners with varied quiz results, so that the item analysis report
+# has something to show. Names are invented.
+COLLEAGUES = [
+    ("Amina", "Okafor"), ("Tomás", "Herrera"), ("Yuki", "Sato"), ("Priya", "Nair"),
+    ("Jonas", "Berg"), ("Fatima", "Haddad"), ("Liam", "Walsh"), ("Chloé", "Martin"),
+    ("Kwame", "Mensah"), ("Sofia", "Rossi"), ("Dmitri", "Volkov"),
+]
+
+
+def ensure_colleagues_with_results(courses):
+    """Eleven demo learners in the police course with a spread of quiz results."""
+    import random
+
+    from django.contrib.auth.hashers import make_password
+
+    User = get_user_model()
+    police = next((c for c in courses if c.audiences.filter(slug="police").exists()), courses[0])
+    quiz = next(
+        lesson.specific.quiz for lesson in progress.course_lessons(police)
+        if lesson.specific.quiz_id
+    )
+    password = None
+    for n, (first, last) in enumerate(COLLEAGUES, start=1):
+        email = f"learner{n:02d}@example.org"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            password = password or make_password(DEMO_PASSWORD)
+            user = User.objects.create(
+                email=email, first_name=first, last_name=last, password=password
+            )
+        enrolment, _ = progress.enrol(user, police)
+        if Attempt.objects.filter(user=user, quiz=quiz).exists():
+            continue
+        rng = random.Random(n)  # noqa: S311 (demo data, not secrets)
+        ability = 0.35 + 0.6 * n / len(COLLEAGUES)
+        attempt = quiz_services.start_attempt(user, quiz, rng=rng)
+        answers = {}
+        for question in attempt.snapshot:
+            right = rng.random() < ability
+            ids = [c["id"] for c in question["choices"] if c["correct"] is right]
+            answers[question["id"]] = ids if question["kind"] == "multiple" or not ids else ids[:1]
+        quiz_services.submit_attempt(attempt, answers)
+        lessons = progress.course_lessons(police)
+        for lesson in lessons[: rng.randint(0, len(lessons) - 1)]:
+            progress.complete_lesson(enrolment, lesson)

@@ -35,6 +35,7 @@ class Command(BaseCommand):
             demo.update_home_page(home, courses)
             demo.ensure_review_workflow(index)
             demo.ensure_learner_progress(courses)
+            demo.ensure_colleagues_with_results(courses)
         call_command("update_index", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(
@@ -45,3 +46,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password: {demo.DEMO_PASSWORD})")
         for account in demo.DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.email:<24} {account.role}")
+        self.stdout.write(
+            f"  learner01..{len(demo.COLLEAGUES):02d}@example.org  more learners, for reports"
+        )
