@@ -20,4 +20,9 @@ class CoursesConfig(AppConfig):
         from .quiz_link import complete_lessons_on_pass, quiz_requirement
 
         register_requirement(quiz_requirement)
+
+        from .certificates import on_course_completed
+        from .signals import course_completed
+
+        course_completed.connect(on_course_completed, dispatch_uid="courses_issue_certificate")
         attempt_submitted.connect(complete_lessons_on_pass, dispatch_uid="courses_quiz_pass")

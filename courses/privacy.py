@@ -6,7 +6,7 @@ every eraser in ``LANTERN_DATA_ERASERS`` when an account is deleted (docs/privac
 
 import html
 
-from .models import Enrolment, LessonProgress, Reflection
+from .models import Certificate, Enrolment, LessonProgress, Reflection
 
 
 def _iso(value):
@@ -31,7 +31,20 @@ def export_user_data(user):
                 for child in lesson.body
                 if child.block_type == "reflection"
             }
+    certificates = Certificate.objects.filter(user=user).order_by("pk")
     return {
+        "certificates": [
+            {
+                "code": c.display_code,
+                "course": c.course_title,
+                "name_on_certificate": c.name_on_certificate,
+                "issued_at": _iso(c.issued_at),
+                "expires_at": _iso(c.expires_at),
+                "revoked_at": _iso(c.revoked_at),
+                "status": c.status(),
+            }
+            for c in certificates
+        ],
         "enrolments": [
             {
                 "id": e.pk,
@@ -72,6 +85,8 @@ def export_user_data(user):
 
 
 def erase_user_data(user):
-    """Delete the learner's progress and reflections before their account is deleted."""
+    """Delete the learner's progress and reflections before their account is deleted.
+    Certificates stay as minimal verification records: code, course and dates, no name."""
+    Certificate.objects.filter(user=user).update(user=None, enrolment=None, name_on_certificate="")
     Reflection.objects.filter(user=user).delete()
     Enrolment.objects.filter(user=user).delete()  # lesson progress goes with it

@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -165,10 +166,85 @@ def dashboard(request):
         .select_related("course", "next_lesson")
         .order_by("completed_at", "due_at", "-last_activity_at")
     )
+    from .models import Certificate
+
     current = [e for e in enrolments if e.completed_at is None and e.course.live]
     completed = [e for e in enrolments if e.completed_at is not None]
+    certificates = list(Certificate.objects.filter(user=request.user).order_by("-issued_at"))
+    for certificate in certificates:
+        certificate.current_status = certificate.status()
     return render(
         request,
         "courses/dashboard.html",
-        {"current": current, "completed": completed, "now": timezone.now()},
+        {
+            "current": current,
+            "completed": completed,
+            "certificates": certificates,
+            "now": timezone.now(),
+        },
+    )
+
+
+VERIFY_LIMIT_PER_MINUTE = 30
+
+
+def _verify_rate_limited(request):
+    """Count lookups per client address per minute in the cache (shared with Redis in
+    production). Returns True when over the limit."""
+    from django.core.cache import cache
+
+    address = request.META.get("REMOTE_ADDR", "unknown")
+    key = f"lantern:verify:{address}:{int(timezone.now().timestamp() // 60)}"
+    added = cache.add(key, 1, timeout=90)
+    count = 1 if added else cache.incr(key)
+    return count > VERIFY_LIMIT_PER_MINUTE
+
+
+def verify(request, code=None):
+    """Anyone can check a certificate: name, course, dates and status, nothing else."""
+    from .models import Certificate
+    from .models.certificates import normalise_code
+
+    if _verify_rate_limited(request):
+        return render(
+            request,
+            "courses/verify.html",
+            {"too_many": True},
+            status=429,
+        )
+    typed = code if code is not None else request.GET.get("code")
+    if typed is None:
+        return render(request, "courses/verify.html", {})
+    normalised = normalise_code(typed)
+    if normalised and code is None:
+        return redirect("courses:verify_code", code=normalised)
+    certificate = None
+    if normalised:
+        certificate = Certificate.objects.filter(code=normalised).first()
+    if certificate is None:
+        return render(request, "courses/verify.html", {"not_found": True}, status=404)
+    return render(
+        request,
+        "courses/verify.html",
+        {"certificate": certificate, "status": certificate.status()},
+    )
+
+
+@login_required
+def certificate_detail(request, code):
+    """The owner's accessible, printable certificate."""
+    from .models import Certificate
+
+    certificate = get_object_or_404(Certificate, code=code)
+    if certificate.user_id != request.user.pk and not request.user.has_perm(
+        "courses.view_certificate"
+    ):
+        raise Http404
+    verify_url = request.build_absolute_uri(
+        reverse("courses:verify_code", args=[certificate.code])
+    )
+    return render(
+        request,
+        "courses/certificate.html",
+        {"certificate": certificate, "status": certificate.status(), "verify_url": verify_url},
     )

@@ -35,3 +35,13 @@ def course_index(home_page):
 def course(course_index):
     """A published course: 2 modules × 2 lessons. Returns (course, lessons)."""
     return factories.make_course(course_index)
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

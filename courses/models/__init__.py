@@ -1,5 +1,6 @@
 """Models of the courses app, exported from their modules."""
 
+from .certificates import Certificate
 from .pages import (
     Audience,
     CompletionRule,
@@ -14,6 +15,7 @@ from .support import Helpline
 
 __all__ = [
     "Audience",
+    "Certificate",
     "CompletionRule",
     "CourseIndexPage",
     "Enrolment",

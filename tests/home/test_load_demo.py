@@ -148,10 +148,18 @@ class TestDemoCurriculum:
         assert all(0 <= q.facility <= 100 for q in analysis.questions)
         assert sum(q.discrimination > 0 for q in analysis.questions if q.discrimination) >= 3
 
+    def test_demo_learner_holds_a_valid_and_an_expired_certificate(self, client):
+        load()
+        learner = User.objects.get(email="learner@example.org")
+        statuses = sorted(c.status() for c in learner.certificates.all())
+        assert statuses == ["expired", "valid"]
+        load()
+        assert learner.certificates.count() == 2
+
     def test_demo_learner_is_part_way_through_the_police_course(self, client):
         load()
         learner = User.objects.get(email="learner@example.org")
-        enrolment = learner.enrolments.get()
+        enrolment = learner.enrolments.get(course__slug="police-course")
         assert enrolment.course.slug == "police-course"
         assert enrolment.lessons_completed == 4 and enrolment.completed_at is None
         client.force_login(learner)

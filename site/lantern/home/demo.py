@@ -264,3 +264,24 @@ def ensure_colleagues_with_results(courses):
         lessons = progress.course_lessons(police)
         for lesson in lessons[: rng.randint(0, len(lessons) - 1)]:
             progress.complete_lesson(enrolment, lesson)
+
+
+def ensure_learner_certificates(courses):
+    """The demo learner holds a valid certificate (tech) and an expired one (schools)."""
+    from courses.certificates import issue_certificate
+    from courses.models import Enrolment
+
+    learner = get_user_model().objects.get(email="learner@example.org")
+    by_audience = {a.slug: c for c in courses for a in c.audiences.all()}
+    for slug, months_ago in (("tech", 2), ("education", 30)):
+        course = by_audience.get(slug)
+        if course is None:
+            continue
+        enrolment, _ = progress.enrol(learner, course)
+        if enrolment.completed_at is None:
+            for lesson in progress.course_lessons(course):
+                progress.complete_lesson(enrolment, lesson)
+            completed = timezone.now() - timedelta(days=30 * months_ago)
+            Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=completed)
+            enrolment.refresh_from_db()
+        issue_certificate(enrolment)

@@ -36,6 +36,7 @@ class Command(BaseCommand):
             demo.ensure_review_workflow(index)
             demo.ensure_learner_progress(courses)
             demo.ensure_colleagues_with_results(courses)
+            demo.ensure_learner_certificates(courses)
         call_command("update_index", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(
