@@ -172,3 +172,16 @@ def print_report(results, iterations):
 if __name__ == "__main__":
     # A helper, not a benchmark: `make bench` runs it too, and it does nothing.
     pass
+
+
+def expect(status):
+    """A response check for `measure`: fail loudly when a request does not answer `status`."""
+
+    def check(response):
+        if response.status_code != status:
+            raise RuntimeError(
+                f"{response.request['REQUEST_METHOD']} {response.request['PATH_INFO']}: "
+                f"expected {status}, got {response.status_code}"
+            )
+
+    return check

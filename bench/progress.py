@@ -151,17 +151,6 @@ def check_consistent(enrolments):
             raise RuntimeError(f"Seeded progress {stored} differs from computed {computed}")
 
 
-def expect(status):
-    def check(response):
-        if response.status_code != status:
-            raise RuntimeError(
-                f"{response.request['REQUEST_METHOD']} {response.request['PATH_INFO']}: "
-                f"expected {status}, got {response.status_code}"
-            )
-
-    return check
-
-
 def run(iterations, warmup):
     from django.test import Client
     from django.urls import reverse
@@ -192,14 +181,14 @@ def run(iterations, warmup):
             lambda: client.get(dashboard_url),
             iterations,
             warmup=warmup,
-            check=expect(200),
+            check=_setup.expect(200),
         ),
         _setup.measure(
             f"GET course page ({LESSONS} lessons)",
             lambda: client.get(course_url),
             iterations,
             warmup=warmup,
-            check=expect(200),
+            check=_setup.expect(200),
         ),
     ]
 
@@ -230,7 +219,7 @@ def run(iterations, warmup):
             iterations,
             warmup=warmup,
             before=before,
-            check=expect(302),
+            check=_setup.expect(302),
         )
     )
     total_posts = iterations + warmup

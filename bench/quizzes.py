@@ -177,17 +177,6 @@ def time_analysis(name, quiz, first_only, runs, warmup, expected):
     return result, analysis
 
 
-def expect(status):
-    def check(response):
-        if response.status_code != status:
-            raise RuntimeError(
-                f"{response.request['REQUEST_METHOD']} {response.request['PATH_INFO']}: "
-                f"expected {status}, got {response.status_code}"
-            )
-
-    return check
-
-
 def time_taking(quiz, takers, iterations, warmup):
     """Start, show and submit attempts through the test client, one fresh learner each."""
     from django.test import Client
@@ -204,8 +193,12 @@ def time_taking(quiz, takers, iterations, warmup):
     def login_next(_):
         client.force_login(next(fresh))
 
-    results = [_setup.measure("POST start attempt", lambda: client.post(start_url),
-                              iterations, warmup=warmup, before=login_next, check=expect(302))]
+    results = [
+        _setup.measure(
+            "POST start attempt", lambda: client.post(start_url), iterations,
+            warmup=warmup, before=login_next, check=_setup.expect(302),
+        )
+    ]
 
     pending = {}
 
@@ -219,13 +212,13 @@ def time_taking(quiz, takers, iterations, warmup):
 
     results.append(_setup.measure(
         f"GET attempt form ({QUESTIONS} questions)", lambda: client.get(pending["url"]),
-        iterations, warmup=warmup, before=open_attempt, check=expect(200),
+        iterations, warmup=warmup, before=open_attempt, check=_setup.expect(200),
     ))
 
     submitted = []
 
     def check_submit(response):
-        expect(302)(response)
+        _setup.expect(302)(response)
         attempt = Attempt.objects.get(pk=pending["attempt"].pk)
         if attempt.status != "submitted" or attempt.percent != 100:
             raise RuntimeError(f"Attempt {attempt.pk} not scored: {attempt.status}")
@@ -251,10 +244,10 @@ def time_admin(quiz, iterations, warmup):
     url = analysis_url(quiz)
     return [
         _setup.measure("GET admin report (first attempts)", lambda: client.get(url),
-                       iterations, warmup=warmup, check=expect(200)),
+                       iterations, warmup=warmup, check=_setup.expect(200)),
         _setup.measure("GET admin report CSV (all attempts)",
                        lambda: client.get(url, {"attempts": "all", "export": "csv"}),
-                       iterations, warmup=warmup, check=expect(200)),
+                       iterations, warmup=warmup, check=_setup.expect(200)),
     ]
 
 
