@@ -112,6 +112,34 @@ def enrol(user, course, due_at=None):
     return enrolment, True
 
 
+@transaction.atomic
+def recertify(user, course):
+    """Open a new cycle of the course (fresh progress, history kept) for a learner whose
+    certificate has expired or expires soon. Returns the new enrolment, or None if not allowed."""
+    from .models import Certificate
+
+    latest = (
+        Enrolment.objects.select_for_update()
+        .filter(user=user, course=course)
+        .order_by("-cycle")
+        .first()
+    )
+    if latest is None or latest.completed_at is None:
+        return None
+    certificate = Certificate.objects.filter(enrolment=latest).first()
+    if certificate is None or not certificate.can_recertify:
+        return None
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                user=user, course=course, cycle=latest.cycle + 1, due_at=latest.due_at
+            )
+    except IntegrityError:
+        return Enrolment.objects.get(user=user, course=course, cycle=latest.cycle + 1)
+    recompute_progress(enrolment)
+    return enrolment
+
+
 def unenrol(enrolment):
     """Leave the course. Progress and history are kept; enrolling again resumes."""
     Enrolment.objects.filter(pk=enrolment.pk, unenrolled_at__isnull=True).update(

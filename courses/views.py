@@ -95,6 +95,26 @@ def enrol(request, course_id):
     return redirect(target.get_url(request))
 
 
+@login_required
+@require_POST
+def recertify(request, course_id):
+    """Start the course again to renew an expired or soon-expiring certificate."""
+    course = _live_course(course_id)
+    enrolment = progress.recertify(request.user, course)
+    if enrolment is None:
+        return refuse(
+            request,
+            _("You can renew a certificate when it has expired or is about to expire."),
+            back_url=course.url,
+        )
+    messages.success(
+        request,
+        _("You have started %(course)s again. Your earlier certificate and history are kept.")
+        % {"course": course.title},
+    )
+    return redirect((enrolment.next_lesson or course).get_url(request))
+
+
 def unenrol(request, course_id):
     """GET asks for confirmation; POST leaves the course, keeping the learner's history."""
     if not request.user.is_authenticated:
@@ -171,8 +191,15 @@ def dashboard(request):
     current = [e for e in enrolments if e.completed_at is None and e.course.live]
     completed = [e for e in enrolments if e.completed_at is not None]
     certificates = list(Certificate.objects.filter(user=request.user).order_by("-issued_at"))
+    renewing = {e.course_id for e in current if e.cycle > 1}
+    seen = set()
     for certificate in certificates:
         certificate.current_status = certificate.status()
+        # Offer renewal on the newest certificate of a course, unless already renewing.
+        certificate.is_latest = (
+            certificate.course_id not in seen and certificate.course_id not in renewing
+        )
+        seen.add(certificate.course_id)
     return render(
         request,
         "courses/dashboard.html",

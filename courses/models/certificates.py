@@ -1,6 +1,7 @@
 """Certificates: issued once per completion cycle, verifiable by anyone with the code."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -83,9 +84,17 @@ class Certificate(models.Model):
         return format_code(self.code)
 
     def status(self, now=None):
+        """valid, expiring (within the renewal window), expired or revoked."""
         now = now or timezone.now()
         if self.revoked_at:
             return "revoked"
         if self.expires_at and self.expires_at <= now:
             return "expired"
+        window = timedelta(days=getattr(settings, "LANTERN_CERTIFICATE_RENEWAL_DAYS", 60))
+        if self.expires_at and self.expires_at <= now + window:
+            return "expiring"
         return "valid"
+
+    @property
+    def can_recertify(self):
+        return self.status() in {"expired", "expiring"}

@@ -117,3 +117,50 @@ class TestAccountDeletion:
         assert certificate.user is None and certificate.name_on_certificate == ""
         page = client.get(reverse("courses:verify_code", args=[certificate.code])).content
         assert b"withheld" in page and b"Valid certificate" in page
+
+
+class TestExpiryAndRecertification:
+    def expire(self, certificate, days):
+        Certificate.objects.filter(pk=certificate.pk).update(
+            expires_at=timezone.now() + timedelta(days=days)
+        )
+        certificate.refresh_from_db()
+
+    def test_expires_soon_is_shown_and_still_verifies_as_valid(self, client, certificate,
+                                                               learner):
+        self.expire(certificate, 20)
+        assert certificate.status() == "expiring"
+        client.force_login(learner)
+        dashboard = client.get(reverse("courses:dashboard")).content.decode()
+        assert "expires soon" in dashboard and "Renew: take the course again" in dashboard
+        verify = client.get(reverse("courses:verify_code", args=[certificate.code])).content
+        assert b"Valid certificate" in verify
+
+    def test_a_valid_certificate_cannot_be_renewed_yet(self, client, certificate, learner,
+                                                      course):
+        client.force_login(learner)
+        response = client.post(reverse("courses:recertify", args=[course[0].pk]))
+        assert response.status_code == 403
+        assert learner.enrolments.count() == 1
+
+    def test_recertify_opens_a_new_cycle_and_issues_a_new_certificate(
+        self, client, certificate, learner, course, django_capture_on_commit_callbacks
+    ):
+        course_page, lessons = course
+        self.expire(certificate, -1)
+        client.force_login(learner)
+        response = client.post(reverse("courses:recertify", args=[course_page.pk]))
+        assert response["Location"] == lessons[0].url
+        cycles = list(
+            learner.enrolments.order_by("cycle").values_list("cycle", "lessons_completed")
+        )
+        assert cycles == [(1, 4), (2, 0)]
+        client.post(reverse("courses:recertify", args=[course_page.pk]))  # twice: still 2
+        assert learner.enrolments.count() == 2
+        with django_capture_on_commit_callbacks(execute=True):
+            for lesson in lessons:
+                client.post(reverse("courses:complete_lesson", args=[lesson.pk]))
+        statuses = sorted(c.status() for c in Certificate.objects.filter(user=learner))
+        assert statuses == ["expired", "valid"]
+        dashboard = client.get(reverse("courses:dashboard")).content.decode()
+        assert "Renew: take the course again" not in dashboard

@@ -138,6 +138,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
 # Lantern
+# Learners can start a new certification cycle this many days before a certificate expires.
+LANTERN_CERTIFICATE_RENEWAL_DAYS = env_int("CERTIFICATE_RENEWAL_DAYS", 60)
+
 # Where the quick-exit control sends people: a neutral, busy site (GOV.UK uses BBC Weather).
 LANTERN_QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
 
