@@ -177,9 +177,12 @@ def complete_lesson(enrolment, lesson):
     now = timezone.now()
     with transaction.atomic():
         # Serialise completions of one enrolment (a row lock on PostgreSQL; SQLite
-        # serialises writers anyway).
-        enrolment = Enrolment.objects.select_for_update().select_related("course").get(
-            pk=enrolment.pk
+        # serialises writers anyway). Lock only the enrolment row: locking the joined course
+        # page rows too would let parallel requests take the locks in different orders.
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=enrolment.pk)
         )
         try:
             with transaction.atomic():

@@ -336,7 +336,7 @@ class TestRealConcurrency:
         enrolment, _ = progress.enrol(learner, course_page)
         progress.complete_lesson(enrolment, lessons[0])
         barrier = threading.Barrier(4)
-        results = []
+        results, errors = [], []
 
         def finish():
             from django.db import connections
@@ -344,6 +344,8 @@ class TestRealConcurrency:
             try:
                 barrier.wait()
                 results.append(progress.complete_lesson(enrolment, lessons[1]))
+            except Exception as error:  # noqa: BLE001 - a deadlock or error fails the test
+                errors.append(error)
             finally:
                 connections.close_all()
 
@@ -352,6 +354,8 @@ class TestRealConcurrency:
             thread.start()
         for thread in threads:
             thread.join()
+        assert errors == []
+        assert len(results) == 4
         assert sum(r.course_newly_completed for r in results) == 1
         assert sum(r.lesson_newly_completed for r in results) == 1
         assert completions == [enrolment.pk]

@@ -217,6 +217,8 @@ def test_parallel_starts_at_the_limit_create_one_attempt(learner):
             outcomes.append(services.start_attempt(learner, quiz).pk)
         except services.QuizError as error:
             outcomes.append(str(error))
+        except Exception as error:  # noqa: BLE001 - a deadlock or a 500 fails the test
+            outcomes.append(error)
         finally:
             connections.close_all()
 
@@ -226,4 +228,5 @@ def test_parallel_starts_at_the_limit_create_one_attempt(learner):
     for thread in threads:
         thread.join()
     assert Attempt.objects.filter(quiz=quiz).count() == 1
+    assert not [o for o in outcomes if isinstance(o, Exception)]
     assert len({o for o in outcomes if isinstance(o, int)}) == 1
