@@ -29,8 +29,7 @@ def page_text_values(page):
             text = str(value)
         else:
             continue
-        if field.name in {"seo_title", "search_description"} or text:
-            values.append((field.name, text))
+        values.append((field.name, text))
     return values
 
 

@@ -6,10 +6,6 @@ from django.utils.translation import gettext as _
 from quizzes.services import has_passed
 
 
-def quiz_passed(user, quiz_id):
-    return has_passed(user, quiz_id)
-
-
 def quiz_requirement(user, lesson):
     """Completion requirement: a lesson with a live quiz needs a pass."""
     quiz = lesson.quiz if lesson.quiz_id else None

@@ -137,3 +137,30 @@ def wrong_answers(attempt):
         wrong = [str(c["id"]) for c in question["choices"] if not c["correct"]]
         data[f"q{question['id']}"] = wrong[:1]
     return data
+
+
+def race(action, threads=4):
+    """Run `action` in several threads released at the same moment (real parallel requests).
+    Returns (results, errors); each thread closes its own database connection."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(threads)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(action())
+        except Exception as error:  # noqa: BLE001 - the caller asserts on errors
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return results, errors

@@ -11,9 +11,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from quizzes.services import has_passed
+
 from ..blocks import LessonBodyBlock, SourceBlock
 from ..language_guard import TerminologyPanel
-from ..quiz_link import quiz_passed
 
 
 class Audience(index.Indexed, models.Model):
@@ -323,7 +324,7 @@ class LessonPage(Page):
             }
         context["reflections"] = reflections
         context["quiz_passed"] = bool(
-            self.quiz_id and quiz_passed(request.user, self.quiz_id)
+            self.quiz_id and has_passed(request.user, self.quiz_id)
         )
         context["sources"] = [child.value for child in self.sources]
         return context

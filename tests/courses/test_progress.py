@@ -1,6 +1,5 @@
 """The learner journey: enrol, complete lessons, resume, finish; every refusal is clear."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -335,25 +334,7 @@ class TestRealConcurrency:
         course_page, lessons = factories.make_course(index, modules=1, lessons_per_module=2)
         enrolment, _ = progress.enrol(learner, course_page)
         progress.complete_lesson(enrolment, lessons[0])
-        barrier = threading.Barrier(4)
-        results, errors = [], []
-
-        def finish():
-            from django.db import connections
-
-            try:
-                barrier.wait()
-                results.append(progress.complete_lesson(enrolment, lessons[1]))
-            except Exception as error:  # noqa: BLE001 - a deadlock or error fails the test
-                errors.append(error)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=finish) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results, errors = factories.race(lambda: progress.complete_lesson(enrolment, lessons[1]))
         assert errors == []
         assert len(results) == 4
         assert sum(r.course_newly_completed for r in results) == 1

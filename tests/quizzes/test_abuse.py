@@ -203,30 +203,15 @@ class TestLimits:
 def test_parallel_starts_at_the_limit_create_one_attempt(learner):
     if connection.vendor != "postgresql":
         pytest.skip("Real parallel writes need PostgreSQL; SQLite serialises writers.")
-    import threading
-
-    from django.db import connections
-
     quiz = factories.make_quiz(attempts_allowed=1)
-    barrier = threading.Barrier(4)
-    outcomes = []
 
-    def go():
+    def start():
         try:
-            barrier.wait()
-            outcomes.append(services.start_attempt(learner, quiz).pk)
+            return services.start_attempt(learner, quiz).pk
         except services.QuizError as error:
-            outcomes.append(str(error))
-        except Exception as error:  # noqa: BLE001 - a deadlock or a 500 fails the test
-            outcomes.append(error)
-        finally:
-            connections.close_all()
+            return str(error)
 
-    threads = [threading.Thread(target=go) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes, errors = factories.race(start)
+    assert errors == []
     assert Attempt.objects.filter(quiz=quiz).count() == 1
-    assert not [o for o in outcomes if isinstance(o, Exception)]
     assert len({o for o in outcomes if isinstance(o, int)}) == 1
