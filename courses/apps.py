@@ -26,3 +26,14 @@ class CoursesConfig(AppConfig):
 
         course_completed.connect(on_course_completed, dispatch_uid="courses_issue_certificate")
         attempt_submitted.connect(complete_lessons_on_pass, dispatch_uid="courses_quiz_pass")
+
+        from django.conf import settings
+        from django.db.models.signals import post_save
+
+        from .cohorts import accept_invitations_on_signup
+
+        post_save.connect(
+            accept_invitations_on_signup,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="courses_accept_invitations",
+        )

@@ -164,3 +164,23 @@ def race(action, threads=4):
     for worker in workers:
         worker.join()
     return results, errors
+
+
+def make_organisation(name="Northbridge Trust & Safety", managers=(), **fields):
+    from courses.models import Organisation
+
+    organisation = Organisation.objects.create(name=name, **fields)
+    organisation.managers.add(*managers)
+    return organisation
+
+
+def make_cohort(courses, organisation=None, name="Spring intake", **fields):
+    """A cohort taking the given course pages (one or a list)."""
+    from courses.models import Cohort
+
+    if not isinstance(courses, list | tuple):
+        courses = [courses]
+    organisation = organisation or make_organisation()
+    cohort = Cohort.objects.create(organisation=organisation, name=name, **fields)
+    cohort.courses.add(*courses)
+    return cohort

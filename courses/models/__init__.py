@@ -1,6 +1,14 @@
 """Models of the courses app, exported from their modules."""
 
 from .certificates import Certificate
+from .cohorts import (
+    Cohort,
+    CohortInvitation,
+    CohortMembership,
+    MembershipSource,
+    Organisation,
+    OrganisationKind,
+)
 from .pages import (
     Audience,
     CompletionRule,
@@ -16,6 +24,12 @@ from .support import Helpline
 __all__ = [
     "Audience",
     "Certificate",
+    "Cohort",
+    "CohortInvitation",
+    "CohortMembership",
+    "MembershipSource",
+    "Organisation",
+    "OrganisationKind",
     "CompletionRule",
     "CourseIndexPage",
     "Enrolment",

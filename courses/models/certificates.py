@@ -70,6 +70,12 @@ class Certificate(models.Model):
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+    reminded_at = models.DateTimeField(
+        _("expiry reminder sent"),
+        null=True,
+        blank=True,
+        help_text=_("When the holder was emailed that this certificate expires soon."),
+    )
 
     class Meta:
         verbose_name = _("certificate")

@@ -27,6 +27,15 @@ class Enrolment(models.Model):
     unenrolled_at = models.DateTimeField(_("unenrolled"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    cohort = models.ForeignKey(
+        "courses.Cohort",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enrolments",
+        verbose_name=_("cohort"),
+        help_text=_("The cohort that enrolled the learner, if any; it sets the due date."),
+    )
     # Stored progress, kept current on each event so listings need no per-lesson queries.
     lessons_completed = models.PositiveIntegerField(_("lessons completed"), default=0)
     lessons_total = models.PositiveIntegerField(_("lessons in the course"), default=0)

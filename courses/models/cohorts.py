@@ -1,0 +1,222 @@
+"""Partner organisations, their cohorts of learners, and invitations to join them."""
+
+import secrets
+import uuid
+from datetime import datetime, time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .certificates import CODE_ALPHABET
+
+INVITE_CODE_LENGTH = 12  # 30**12 ≈ 59 bits: enough for a link that can be rotated
+
+
+def new_invite_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(INVITE_CODE_LENGTH))
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    POLICE = "police", _("Police force or academy")
+    SCHOOL = "school", _("School or school district")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    """A partner (company, police academy, school district) whose staff take courses."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.OTHER
+    )
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_organisations",
+        verbose_name=_("managers"),
+        help_text=_("People who may enrol staff and follow progress in this organisation only."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CohortQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Cohorts a user may follow: their organisations' cohorts; all, for staff with the
+        view permission; none for anyone else."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_active and user.has_perm("courses.view_cohort"):
+            return self
+        return self.filter(organisation__managers=user)
+
+
+class Cohort(models.Model):
+    """A group of an organisation's staff taking the same courses by the same date."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="cohorts",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    courses = models.ManyToManyField(
+        "courses.CoursePage",
+        related_name="cohorts",
+        verbose_name=_("courses"),
+        help_text=_("Members are enrolled in each of these courses."),
+    )
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    due_on = models.DateField(
+        _("due"),
+        null=True,
+        blank=True,
+        help_text=_("Members who have not completed by the end of this day are overdue."),
+    )
+    seat_limit = models.PositiveIntegerField(
+        _("seat limit"),
+        null=True,
+        blank=True,
+        help_text=_("Most members and pending invitations together. Empty: no limit."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive cohorts accept no new members.")
+    )
+    invite_code = models.CharField(
+        _("invitation code"), max_length=INVITE_CODE_LENGTH, unique=True, default=new_invite_code
+    )
+    invite_enabled = models.BooleanField(
+        _("invitation link enabled"),
+        default=True,
+        help_text=_("Switch off to stop anyone joining with the link or code."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="courses_cohort_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(due_on__isnull=True)
+                | Q(due_on__gte=models.F("starts_on")),
+                name="courses_cohort_due_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.name}"
+
+    @property
+    def due_at(self):
+        """The end of the due day, in the site's time zone (what enrolments store)."""
+        if self.due_on is None:
+            return None
+        return timezone.make_aware(datetime.combine(self.due_on, time(23, 59, 59)))
+
+    def is_overdue(self, now=None):
+        due = self.due_at
+        return due is not None and (now or timezone.now()) > due
+
+    def rotate_invite_code(self):
+        self.invite_code = new_invite_code()
+        self.save(update_fields=["invite_code"])
+
+
+class MembershipSource(models.TextChoices):
+    LINK = "link", _("Invitation link or code")
+    UPLOAD = "upload", _("Spreadsheet upload")
+    MANUAL = "manual", _("Added by a manager")
+    INVITATION = "invitation", _("Accepted an emailed invitation")
+
+
+class CohortMembership(models.Model):
+    """A learner in a cohort."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_memberships"
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+    source = models.CharField(
+        _("how they joined"), max_length=20, choices=MembershipSource.choices
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    last_reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort membership")
+        verbose_name_plural = _("cohort memberships")
+        ordering = ["joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "user"], name="courses_membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.cohort}"
+
+
+class CohortInvitation(models.Model):
+    """A pending place for someone without an account yet: applied when they sign up with
+    this email address. It holds a seat until then."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("email sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort invitation")
+        verbose_name_plural = _("cohort invitations")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "cohort", Lower("email"), name="courses_invitation_unique_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} invited to {self.cohort}"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
