@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -22,6 +23,25 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         if "view" not in actions:
             return super().users_with_any_permission([], **kwargs)
         return super().users_with_any_permission(["view"], **kwargs)
+
+
+class QuerySetIndexView(generic.IndexView):
+    """An index view whose base queryset comes from its viewset's ``get_queryset(request)``
+    (annotations, select_related), which Wagtail 8's ModelViewSet does not call itself."""
+
+    viewset_queryset = None
+
+    def get_base_queryset(self):
+        if self.viewset_queryset is not None:
+            return self.viewset_queryset(self.request)
+        return super().get_base_queryset()
+
+
+class QuerySetViewSetMixin:
+    """Use ``get_queryset(request)`` for the listing."""
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(viewset_queryset=self.get_queryset, **kwargs)
 
 
 class EnrolmentFilterSet(WagtailFilterSet):
@@ -59,8 +79,9 @@ class EnrolmentFilterSet(WagtailFilterSet):
         return queryset
 
 
-class EnrolmentViewSet(ModelViewSet):
+class EnrolmentViewSet(QuerySetViewSetMixin, ModelViewSet):
     model = Enrolment
+    index_view_class = QuerySetIndexView
     icon = "user"
     menu_label = _("Enrolments")
     menu_order = 310

@@ -14,6 +14,15 @@ class CoursesConfig(AppConfig):
 
         register_permission_policy(Enrolment, ReadOnlyPermissionPolicy(Enrolment))
 
+        from .certificate_admin import CertificatePermissionPolicy
+        from .models import Certificate
+
+        register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
+
+        from .cohort_admin import register_read_only_policies
+
+        register_read_only_policies()
+
         from quizzes.signals import attempt_submitted
 
         from .completion import register_requirement
@@ -28,9 +37,17 @@ class CoursesConfig(AppConfig):
         attempt_submitted.connect(complete_lessons_on_pass, dispatch_uid="courses_quiz_pass")
 
         from django.conf import settings
-        from django.db.models.signals import post_save
+        from django.db.models.signals import m2m_changed, post_save
 
         from .cohorts import accept_invitations_on_signup
+        from .manage_views import forget_can_manage
+        from .models import Organisation
+
+        m2m_changed.connect(
+            forget_can_manage,
+            sender=Organisation.managers.through,
+            dispatch_uid="courses_forget_can_manage",
+        )
 
         post_save.connect(
             accept_invitations_on_signup,

@@ -17,6 +17,17 @@ from .models import (
     Enrolment,
     MembershipSource,
 )
+from .models.certificates import CODE_ALPHABET
+from .models.cohorts import INVITE_CODE_LENGTH
+
+# Large lists are looked up in slices: SQLite and some drivers cap the parameters per query.
+LOOKUP_BATCH = 900
+# Invitation emails are queued in batches, so a worker never holds thousands in one task.
+INVITATION_TASK_BATCH = 500
+
+ADD = "add"  # has an account: becomes a member now
+INVITE = "invite"  # no account yet: gets a pending invitation by email
+ALREADY = "already"  # already a member, or already invited
 
 
 class CohortError(Exception):
@@ -29,6 +40,35 @@ class CohortClosed(CohortError):
 
 class CohortFull(CohortError):
     pass
+
+
+def normalise_invite_code(raw):
+    """The stored form of a typed invitation code (case, spaces and dashes ignored), or None
+    when it cannot be one."""
+    if not raw or len(raw) > 64:
+        return None
+    code = "".join(ch for ch in raw.upper() if ch.isalnum())
+    if len(code) != INVITE_CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return code
+
+
+def format_invite_code(code):
+    """ABCD-EFGH-JKMN: easier to read out and type."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def cohort_for_code(raw):
+    """The cohort whose invitation link is switched on and has this code, or None (unknown,
+    mistyped, replaced and switched-off codes all look the same)."""
+    code = normalise_invite_code(raw)
+    if code is None:
+        return None
+    return (
+        Cohort.objects.filter(invite_code=code, invite_enabled=True)
+        .select_related("organisation")
+        .first()
+    )
 
 
 def seats_taken(cohort):
@@ -135,6 +175,64 @@ class AddResult:
     already: list = field(default_factory=list)  # emails already members or invited
 
 
+@dataclass
+class Plan:
+    """What adding these emails would do, read without saving anything."""
+
+    outcomes: dict = field(default_factory=dict)  # email -> ADD / INVITE / ALREADY
+    users: dict = field(default_factory=dict)  # email -> user, for ADD
+    converted: list = field(default_factory=list)  # invitation ids whose seat a member takes
+
+    def count(self, outcome):
+        return sum(1 for value in self.outcomes.values() if value == outcome)
+
+    @property
+    def seats_needed(self):
+        return self.count(ADD) + self.count(INVITE) - len(self.converted)
+
+
+def _batches(items, size=LOOKUP_BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def plan_people(cohort, emails):
+    """For each email (any case), whether it would be added, invited or is already there:
+    the same decision add_people makes. A fixed number of queries per 900 emails."""
+    emails = list(dict.fromkeys(email.strip().lower() for email in emails))
+    users, member_emails, invited = {}, set(), {}
+    for batch in _batches(emails):
+        users.update(
+            (user.email.lower(), user)
+            for user in get_user_model().objects.filter(email__in=batch).only("id", "email")
+        )
+        member_emails.update(
+            email.lower()
+            for email in CohortMembership.objects.filter(
+                cohort=cohort, user__email__in=batch
+            ).values_list("user__email", flat=True)
+        )
+        invited.update(
+            CohortInvitation.objects.filter(cohort=cohort, email__in=batch).values_list(
+                "email", "pk"
+            )
+        )
+    plan = Plan()
+    for email in emails:
+        if email in member_emails:
+            plan.outcomes[email] = ALREADY
+        elif email in users:
+            plan.outcomes[email] = ADD
+            plan.users[email] = users[email]
+            if email in invited:
+                plan.converted.append(invited[email])
+        elif email in invited:
+            plan.outcomes[email] = ALREADY
+        else:
+            plan.outcomes[email] = INVITE
+    return plan
+
+
 @transaction.atomic
 def add_people(cohort, people, added_by=None, source=MembershipSource.UPLOAD):
     """Add validated (email, name) pairs: people with an account become members, others get
@@ -145,38 +243,21 @@ def add_people(cohort, people, added_by=None, source=MembershipSource.UPLOAD):
     names = {}
     for email, name in people:
         names.setdefault(email.strip().lower(), name)
-    emails = list(names)
-    users = {
-        user.email.lower(): user
-        for user in get_user_model().objects.filter(email__in=emails).only("id", "email")
-    }
-    member_emails = {
-        email.lower()
-        for email in CohortMembership.objects.filter(
-            cohort=cohort, user__email__in=emails
-        ).values_list("user__email", flat=True)
-    }
-    invited = {
-        invitation.email: invitation
-        for invitation in CohortInvitation.objects.filter(cohort=cohort, email__in=emails)
-    }
+    plan = plan_people(cohort, names)
     result = AddResult()
-    new_users, new_invites, converted = [], [], []
-    for email in emails:
-        if email in member_emails:
+    new_users, new_invites = [], []
+    for email, outcome in plan.outcomes.items():
+        if outcome == ALREADY:
             result.already.append(email)
-        elif email in users:
-            new_users.append(users[email])
-            if email in invited:
-                converted.append(invited[email].pk)
-        elif email in invited:
-            result.already.append(email)
+        elif outcome == ADD:
+            new_users.append(plan.users[email])
         else:
             new_invites.append(
                 CohortInvitation(cohort=cohort, email=email, name=names[email], invited_by=added_by)
             )
-    _check_seats(cohort, len(new_users) + len(new_invites) - len(converted))
-    CohortInvitation.objects.filter(pk__in=converted).delete()
+    _check_seats(cohort, plan.seats_needed)
+    for batch in _batches(plan.converted):
+        CohortInvitation.objects.filter(pk__in=batch).delete()
     now = timezone.now()
     CohortMembership.objects.bulk_create(
         [
@@ -194,12 +275,17 @@ def add_people(cohort, people, added_by=None, source=MembershipSource.UPLOAD):
 
         ids = [invitation.pk for invitation in result.invited]
         if any(pk is None for pk in ids):  # backends that don't return ids from bulk_create
-            ids = list(
-                CohortInvitation.objects.filter(
-                    cohort=cohort, email__in=[i.email for i in new_invites]
-                ).values_list("pk", flat=True)
+            ids = []
+            for batch in _batches([i.email for i in new_invites]):
+                ids.extend(
+                    CohortInvitation.objects.filter(cohort=cohort, email__in=batch).values_list(
+                        "pk", flat=True
+                    )
+                )
+        for batch in _batches(ids, INVITATION_TASK_BATCH):
+            transaction.on_commit(
+                lambda batch=batch: send_cohort_invitations.enqueue(batch)
             )
-        transaction.on_commit(lambda: send_cohort_invitations.enqueue(ids))
     return result
 
 

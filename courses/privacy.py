@@ -6,7 +6,14 @@ every eraser in ``LANTERN_DATA_ERASERS`` when an account is deleted (docs/privac
 
 import html
 
-from .models import Certificate, Enrolment, LessonProgress, Reflection
+from .models import (
+    Certificate,
+    CohortInvitation,
+    CohortMembership,
+    Enrolment,
+    LessonProgress,
+    Reflection,
+)
 
 
 def _iso(value):
@@ -32,7 +39,23 @@ def export_user_data(user):
                 if child.block_type == "reflection"
             }
     certificates = Certificate.objects.filter(user=user).order_by("pk")
+    memberships = (
+        CohortMembership.objects.filter(user=user)
+        .select_related("cohort__organisation")
+        .order_by("pk")
+    )
     return {
+        "cohorts": [
+            {
+                "organisation": m.cohort.organisation.name,
+                "cohort": m.cohort.name,
+                "joined_at": _iso(m.joined_at),
+                "how_joined": m.get_source_display(),
+                "due_on": m.cohort.due_on.isoformat() if m.cohort.due_on else None,
+                "last_reminded_at": _iso(m.last_reminded_at),
+            }
+            for m in memberships
+        ],
         "certificates": [
             {
                 "code": c.display_code,
@@ -90,3 +113,6 @@ def erase_user_data(user):
     Certificate.objects.filter(user=user).update(user=None, enrolment=None, name_on_certificate="")
     Reflection.objects.filter(user=user).delete()
     Enrolment.objects.filter(user=user).delete()  # lesson progress goes with it
+    CohortMembership.objects.filter(user=user).delete()
+    # An invitation waiting for this address would re-enrol a new account made with it.
+    CohortInvitation.objects.filter(email__iexact=user.email).delete()

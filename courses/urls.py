@@ -9,6 +9,11 @@ urlpatterns = [
     path("learning/", views.dashboard, name="dashboard"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify, name="verify_code"),
+    path(
+        "verify/<str:code>/status.json",
+        certificate_views.certificate_status,
+        name="certificate_status",
+    ),
     path("certificates/<str:code>/", views.certificate_detail, name="certificate"),
     path(
         "certificates/<str:code>/certificate.pdf",

@@ -183,7 +183,7 @@ def dashboard(request):
     enrolments = list(
         Enrolment.objects.active()
         .filter(user=request.user)
-        .select_related("course", "next_lesson")
+        .select_related("course", "next_lesson", "cohort__organisation")
         .order_by("completed_at", "due_at", "-last_activity_at")
     )
     from .models import Certificate

@@ -58,3 +58,24 @@ def warn_about_wording(request, page):
 @hooks.register("register_admin_viewset")
 def register_enrolment_viewset():
     return EnrolmentViewSet("enrolments")
+
+
+@hooks.register("register_admin_viewset")
+def register_certificate_viewset():
+    from .certificate_admin import CertificateViewSet
+
+    return CertificateViewSet("certificates")
+
+
+@hooks.register("register_log_actions")
+def register_certificate_log_actions(actions):
+    from . import certificate_admin
+
+    certificate_admin.register_certificate_log_actions(actions)
+
+
+@hooks.register("register_admin_viewset")
+def register_organisation_viewsets():
+    from .cohort_admin import OrganisationsGroup
+
+    return OrganisationsGroup()

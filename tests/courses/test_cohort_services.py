@@ -72,6 +72,22 @@ class TestJoin:
         assert not cohort.memberships.exists()
 
 
+class TestDueDatesOnMyLearning:
+    def test_the_learner_sees_the_due_date_and_who_set_it(self, cohort, learner, client):
+        cohorts.join(cohort, learner)
+        client.force_login(learner)
+        page = client.get("/learning/").content.decode()
+        assert "Due 30 June 2030, set by Northbridge Trust &amp; Safety" in page
+
+    def test_past_due_shows_as_overdue(self, cohort, learner, client):
+        cohort.due_on = date(2020, 1, 31)
+        cohort.starts_on = None
+        cohort.save()
+        cohorts.join(cohort, learner)
+        client.force_login(learner)
+        assert "Overdue: was due 31 January 2020" in client.get("/learning/").content.decode()
+
+
 class TestAddPeople:
     def test_accounts_become_members_and_others_are_invited_by_email(
         self, cohort, make_user, django_capture_on_commit_callbacks
@@ -85,6 +101,7 @@ class TestAddPeople:
         assert [i.email for i in result.invited] == ["new@example.org"]
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == ["new@example.org"]
+        assert mail.outbox[0].subject.startswith("Northbridge Trust & Safety has invited you")
         assert "Nia New" in mail.outbox[0].body
         assert "/account/signup/" in mail.outbox[0].body
         assert CohortInvitation.objects.get().sent_at is not None

@@ -102,3 +102,32 @@ class TestDeleteMyAccount:
     def test_get_deletes_nothing(self, client, learner_with_history):
         assert client.get(self.url).status_code == 200
         assert User.objects.filter(email="learner@example.org").exists()
+
+
+class TestCohortData:
+    def test_memberships_are_in_the_download_and_go_with_the_account(
+        self, client, learner_with_history, course
+    ):
+        from courses import cohorts
+        from courses.models import CohortInvitation, CohortMembership
+        from tests import factories
+
+        cohort = factories.make_cohort(course[0], name="Night shift")
+        cohorts.join(cohort, learner_with_history)
+        data = json.loads(client.get(reverse("download_my_data")).content)
+        assert data["courses"]["cohorts"] == [
+            {
+                "organisation": "Northbridge Trust & Safety",
+                "cohort": "Night shift",
+                "joined_at": data["courses"]["cohorts"][0]["joined_at"],
+                "how_joined": "Invitation link or code",
+                "due_on": None,
+                "last_reminded_at": None,
+            }
+        ]
+        # An invitation left for the same address must not re-enrol a future account.
+        other = factories.make_cohort(course[0], organisation=cohort.organisation, name="Day")
+        CohortInvitation.objects.create(cohort=other, email="LEARNER@example.org")
+        client.post(reverse("delete_account"), {"password": PASSWORD, "confirm": "on"})
+        assert not CohortMembership.objects.exists()
+        assert not CohortInvitation.objects.exists()

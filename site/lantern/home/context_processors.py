@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from courses.manage_views import nav_can_manage
 from courses.models import CourseIndexPage
 
 
@@ -10,9 +11,13 @@ def _courses_url(request):
 
 
 def lantern(request):
-    """Values every page template needs: quick-exit target, site name, courses link."""
+    """Values every page template needs: quick-exit target, site name, courses link, and
+    whether to offer the manager area."""
     return {
         "quick_exit_url": settings.LANTERN_QUICK_EXIT_URL,
         "site_name": settings.WAGTAIL_SITE_NAME,
         "courses_url": SimpleLazyObject(lambda: _courses_url(request)),
+        "lantern_can_manage": SimpleLazyObject(
+            lambda: nav_can_manage(getattr(request, "user", None))
+        ),
     }

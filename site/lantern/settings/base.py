@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -140,9 +141,17 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 # Lantern
 # Learners can start a new certification cycle this many days before a certificate expires.
 LANTERN_CERTIFICATE_RENEWAL_DAYS = env_int("CERTIFICATE_RENEWAL_DAYS", 60)
+# The organisation named as issuer on certificate PDFs and Open Badges.
+LANTERN_CERTIFICATE_ISSUER_NAME = env_str("CERTIFICATE_ISSUER_NAME", WAGTAIL_SITE_NAME)
+# The daily reminder (send_certificate_reminders) emails holders this many days before expiry.
+# Keep it within the renewal window, so that the reminder's "renew" link works.
+LANTERN_CERTIFICATE_REMINDER_DAYS = env_int("CERTIFICATE_REMINDER_DAYS", 30)
 
 # Where the quick-exit control sends people: a neutral, busy site (GOV.UK uses BBC Weather).
 LANTERN_QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+
+# Cohort reports show no counts or percentages for groups smaller than this (privacy).
+LANTERN_COHORT_MIN_GROUP_SIZE = env_int("COHORT_MIN_GROUP_SIZE", 5)
 
 LOGGING = {
     "version": 1,

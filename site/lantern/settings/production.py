@@ -36,11 +36,10 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-TASKS = {
-    "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    }
-}
+# Emails (invitations, reminders) go through a queue in the database; run the worker with
+# `manage.py db_worker`. TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend sends
+# them inside the request instead (small sites without a worker process).
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 LOGGING = {
     "version": 1,

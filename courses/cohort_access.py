@@ -1,0 +1,43 @@
+"""Who may see and manage which cohort. Every manager-area view goes through here: a cohort
+outside the person's organisations is a 404, the same as one that does not exist."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Cohort, Organisation
+
+
+def can_manage_any(user):
+    """Whether to offer the manager area at all (navigation)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_perm("courses.view_cohort") or user.managed_organisations.exists()
+
+
+def organisations_for(user):
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    if user.has_perm("courses.view_cohort"):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(managers=user)
+
+
+def cohort_for_viewing(request, cohort_id):
+    """The cohort if the person manages its organisation or is staff allowed to view
+    cohorts; otherwise 404."""
+    return get_object_or_404(
+        Cohort.objects.visible_to(request.user).select_related("organisation"),
+        public_id=cohort_id,
+    )
+
+
+def cohort_for_managing(request, cohort_id):
+    """As cohort_for_viewing, but staff also need the change permission to add or remove
+    people, send reminders or change the invitation link."""
+    cohort = cohort_for_viewing(request, cohort_id)
+    user = request.user
+    if user.has_perm("courses.change_cohort") or cohort.organisation.managers.filter(
+        pk=user.pk
+    ).exists():
+        return cohort
+    raise PermissionDenied
