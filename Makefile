@@ -46,8 +46,10 @@ run: demo
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
+# The unit suite runs on every core (pytest-xdist); the browser tests share one Chromium.
 test: install-dev lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto -m "not e2e"
+	$(VENV)/bin/pytest -m e2e
 
 e2e: install-dev
 	$(VENV)/bin/pytest tests/e2e

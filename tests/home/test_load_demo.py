@@ -169,6 +169,27 @@ class TestDemoCurriculum:
         enrolment.refresh_from_db()
         assert enrolment.lessons_completed == 4
 
+    def test_manager_follows_a_cohort_of_twelve_in_mixed_states(self, client):
+        from courses.models import Cohort, Enrolment
+
+        load()
+        cohort = Cohort.objects.get()
+        manager = User.objects.get(email="manager@example.org")
+        assert list(cohort.organisation.managers.all()) == [manager]
+        members = User.objects.filter(cohort_memberships__cohort=cohort)
+        assert members.count() == 12 and members.filter(email="learner@example.org").exists()
+        assert cohort.invitations.count() == 1
+        enrolments = Enrolment.objects.filter(user__in=members, course__in=cohort.courses.all())
+        completed = enrolments.filter(completed_at__isnull=False).count()
+        assert completed >= 3 and enrolments.filter(completed_at__isnull=True).count() >= 3
+        assert cohort.is_overdue()
+        client.force_login(manager)
+        page = client.get(f"/manage/cohorts/{cohort.public_id}/")
+        assert page.status_code == 200
+        assert "learner05@example.org" in page.content.decode()
+        load()  # again: nothing doubles
+        assert cohort.memberships.count() == 12 and cohort.invitations.count() == 1
+
     def test_home_cards_link_to_the_courses_and_review_workflow_covers_them(self, client):
         load()
         home = HomePage.objects.get()

@@ -285,3 +285,60 @@ def ensure_learner_certificates(courses):
             Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=completed)
             enrolment.refresh_from_db()
         issue_certificate(enrolment)
+
+
+def ensure_partner_cohort(courses):
+    """A partner company whose cohort of twelve moderators (the demo learner and eleven
+    colleagues) is in mixed states on the tech course, managed by manager@example.org. The
+    due date has just passed, so the manager can see who is overdue and remind them."""
+    from courses import cohorts
+    from courses.models import Cohort, CohortInvitation, MembershipSource, Organisation
+
+    User = get_user_model()
+    by_audience = {a.slug: c for c in courses for a in c.audiences.all()}
+    course = by_audience.get("tech", courses[0])
+    organisation, _ = Organisation.objects.get_or_create(
+        name="Northbridge Social (demo company)",
+        defaults={
+            "kind": "company",
+            "contact_name": "Mei Tanaka",
+            "contact_email": "manager@example.org",
+        },
+    )
+    organisation.managers.add(User.objects.get(email="manager@example.org"))
+    today = timezone.localdate()
+    cohort, created = Cohort.objects.get_or_create(
+        organisation=organisation,
+        name="Trust & Safety moderators, autumn intake",
+        defaults={
+            "starts_on": today - timedelta(days=40),
+            "due_on": today - timedelta(days=5),
+            "seat_limit": 20,
+        },
+    )
+    if created:
+        cohort.courses.add(course)
+    manager = User.objects.get(email="manager@example.org")
+    learners = [User.objects.get(email="learner@example.org")] + list(
+        User.objects.filter(email__startswith="learner", email__endswith="@example.org")
+        .exclude(email="learner@example.org")
+        .order_by("email")
+    )
+    lessons = progress.course_lessons(course)
+    for n, user in enumerate(learners):
+        _membership, joined = cohorts.join(
+            cohort, user, source=MembershipSource.UPLOAD, added_by=manager
+        )
+        if not joined or n == 0:
+            continue
+        enrolment = progress.current_enrolment(user, course)
+        # learner01-03 completed, 04-08 part-way, 09-11 not started.
+        done = len(lessons) if n <= 3 else (n - 2) * len(lessons) // 8 if n <= 8 else 0
+        for lesson in lessons[:done]:
+            progress.complete_lesson(enrolment, lesson)
+    CohortInvitation.objects.get_or_create(
+        cohort=cohort,
+        email="new.starter@example.org",
+        defaults={"name": "Noor Haddad", "invited_by": manager, "sent_at": timezone.now()},
+    )
+    return cohort

@@ -37,6 +37,7 @@ class Command(BaseCommand):
             demo.ensure_learner_progress(courses)
             demo.ensure_colleagues_with_results(courses)
             demo.ensure_learner_certificates(courses)
+            cohort = demo.ensure_partner_cohort(courses)
         call_command("update_index", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(
@@ -49,4 +50,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.email:<24} {account.role}")
         self.stdout.write(
             f"  learner01..{len(demo.COLLEAGUES):02d}@example.org  more learners, for reports"
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            f"manager@example.org manages {cohort.organisation.name}: cohort "
+            f"\"{cohort.name}\" at /manage/, invitation code {cohort.invite_code}."
         )
