@@ -16,14 +16,6 @@ from tests import factories
 
 
 @pytest.fixture
-def small_course(course_index):
-    course_page, _lessons = factories.make_course(
-        course_index, title="Recognising exploitation", modules=1, lessons_per_module=1
-    )
-    return course_page
-
-
-@pytest.fixture
 def cohort(small_course):
     organisation = factories.make_organisation("Northbridge Trust & Safety")
     return factories.make_cohort(

@@ -1,7 +1,6 @@
 """Managers adding one person, removing members, cancelling invitations and managing the
 invitation link; the manager's panel on the cohort page."""
 
-from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -14,27 +13,6 @@ from django.urls import reverse
 from courses import cohorts
 from courses.models import CohortInvitation, CohortMembership, Enrolment, MembershipSource
 from tests import factories
-
-
-@pytest.fixture
-def small_course(course_index):
-    course_page, _lessons = factories.make_course(
-        course_index, title="Recognising exploitation", modules=1, lessons_per_module=1
-    )
-    return course_page
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user("manager@northbridge.example", first_name="Maya", last_name="Manager")
-
-
-@pytest.fixture
-def cohort(small_course, manager):
-    organisation = factories.make_organisation("Northbridge Trust & Safety", managers=[manager])
-    return factories.make_cohort(
-        small_course, organisation=organisation, name="Moderators", due_on=date(2030, 6, 30)
-    )
 
 
 @pytest.fixture
@@ -55,12 +33,6 @@ def member(cohort, make_user):
 @pytest.fixture
 def invitation(cohort):
     return cohorts.add_people(cohort, [("invited@example.org", "Ida")]).invited[0]
-
-
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager)
-    return client
 
 
 def url(name, cohort, *args):

@@ -1,7 +1,6 @@
 """Bulk adding people to a cohort from a CSV file: parsing, preview, confirm."""
 
 import time
-from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -194,33 +193,6 @@ class TestRows:
 
 
 # Views -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def small_course(course_index):
-    course_page, _lessons = factories.make_course(
-        course_index, title="Recognising exploitation", modules=1, lessons_per_module=1
-    )
-    return course_page
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user("manager@northbridge.example", first_name="Maya", last_name="Manager")
-
-
-@pytest.fixture
-def cohort(small_course, manager):
-    organisation = factories.make_organisation("Northbridge Trust & Safety", managers=[manager])
-    return factories.make_cohort(
-        small_course, organisation=organisation, name="Moderators", due_on=date(2030, 6, 30)
-    )
-
-
-@pytest.fixture
-def manager_client(client, manager):
-    client.force_login(manager)
-    return client
 
 
 def upload_url(cohort):
