@@ -1,9 +1,10 @@
-"""Fixtures shared by the cohort tests: a one-lesson course, its organisation's manager and
-a cohort due on 30 June 2030."""
+"""Fixtures shared by the courses tests: for cohorts, a one-lesson course, its organisation's
+manager and a cohort due on 30 June 2030; for certificates, staff who may view them."""
 
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from tests import factories
 
@@ -33,3 +34,12 @@ def cohort(small_course, manager):
 def manager_client(client, manager):
     client.force_login(manager)
     return client
+
+
+@pytest.fixture
+def staff(make_user):
+    user = make_user("records@example.org")
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_certificate", content_type__app_label="courses")
+    )
+    return user

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 import segno
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -61,15 +60,6 @@ def squash(text):
 @pytest.fixture
 def certificate(course, learner):
     return make_certificate(learner, course[0])
-
-
-@pytest.fixture
-def staff(make_user):
-    user = make_user("records@example.org")
-    user.user_permissions.add(
-        Permission.objects.get(codename="view_certificate", content_type__app_label="courses")
-    )
-    return user
 
 
 def pdf_url(certificate):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from courses import cohorts, manage_views, progress
 from courses.models import Enrolment
 from tests import factories
+from tests.factories import JIT_OFF
 
 DANGEROUS = [
     ('=HYPERLINK("http://evil.example","Click")', "Smith"),
@@ -20,17 +21,6 @@ DANGEROUS = [
     ("-2", "Minus"),
     ("@SUM(A1:A9)", "At"),
 ]
-
-
-def jit_off_queries():
-    """On PostgreSQL the report queries run in a transaction with JIT compilation off
-    (`reports.without_jit`): in a test that is a savepoint, the SET and its release."""
-    from django.db import connection
-
-    return 3 if connection.vendor == "postgresql" else 0
-
-
-JIT_OFF = jit_off_queries()
 
 
 @pytest.fixture

@@ -12,19 +12,9 @@ from django.utils import timezone
 from courses import cohorts, progress, reports
 from courses.models import CohortMembership, Enrolment
 from tests import factories
+from tests.factories import JIT_OFF
 
 FUTURE = date(2030, 6, 30)
-
-
-def jit_off_queries():
-    """On PostgreSQL the report queries run in a transaction with JIT compilation off
-    (`reports.without_jit`): in a test that is a savepoint, the SET and its release."""
-    from django.db import connection
-
-    return 3 if connection.vendor == "postgresql" else 0
-
-
-JIT_OFF = jit_off_queries()
 
 
 @pytest.fixture

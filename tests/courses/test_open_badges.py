@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,15 +34,6 @@ def certificate(course, learner):
         name_on_certificate="Łucja Żółć",
         expires_at=timezone.now() + timedelta(days=730),
     )
-
-
-@pytest.fixture
-def staff(make_user):
-    user = make_user("records@example.org")
-    user.user_permissions.add(
-        Permission.objects.get(codename="view_certificate", content_type__app_label="courses")
-    )
-    return user
 
 
 def badge_url(certificate):
