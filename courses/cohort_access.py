@@ -31,13 +31,17 @@ def cohort_for_viewing(request, cohort_id):
     )
 
 
+def can_manage(user, cohort):
+    """Whether the person may add or remove people, remind, or change the invitation link."""
+    return user.has_perm("courses.change_cohort") or cohort.organisation.managers.filter(
+        pk=user.pk
+    ).exists()
+
+
 def cohort_for_managing(request, cohort_id):
     """As cohort_for_viewing, but staff also need the change permission to add or remove
     people, send reminders or change the invitation link."""
     cohort = cohort_for_viewing(request, cohort_id)
-    user = request.user
-    if user.has_perm("courses.change_cohort") or cohort.organisation.managers.filter(
-        pk=user.pk
-    ).exists():
+    if can_manage(request.user, cohort):
         return cohort
     raise PermissionDenied

@@ -17,12 +17,10 @@ import time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -37,6 +35,7 @@ from .cohort_forms import (
     UploadConfirmForm,
 )
 from .models import CohortInvitation, CohortMembership, MembershipSource
+from .ratelimit import over_limit
 
 JOIN_LIMIT_PER_MINUTE = 30
 UPLOADS_SESSION_KEY = "lantern_cohort_uploads"
@@ -50,11 +49,7 @@ PROBLEM_LINKS_SHOWN = 25
 
 def _join_rate_limited(request):
     """Count code lookups per client address per minute (as certificate checks do)."""
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"lantern:join:{address}:{int(timezone.now().timestamp() // 60)}"
-    added = cache.add(key, 1, timeout=90)
-    count = 1 if added else cache.incr(key)
-    return count > JOIN_LIMIT_PER_MINUTE
+    return over_limit(request, "join", JOIN_LIMIT_PER_MINUTE)
 
 
 def _refuse(request, message, status, link_url=None, link_text=None):

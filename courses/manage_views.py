@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from . import reports
 from .cohort_access import (
+    can_manage,
     can_manage_any,
     cohort_for_managing,
     cohort_for_viewing,
@@ -68,12 +69,6 @@ def _course_queryset():
     return CoursePage.objects.order_by("title", "pk").only(
         "id", "title", "path", "depth", "url_path", "slug", "locale_id"
     )
-
-
-def _can_manage(user, cohort):
-    return user.has_perm("courses.change_cohort") or cohort.organisation.managers.filter(
-        pk=user.pk
-    ).exists()
 
 
 # --- /manage/ ----------------------------------------------------------------------------------
@@ -174,7 +169,7 @@ def cohort_report(request, cohort_id):
             request.GET.get("ipage")
         )
         invitations.object_list = list(invitations.object_list)
-    can_manage = _can_manage(request.user, cohort)
+    manager_actions = can_manage(request.user, cohort)
     query = filters.as_query()
     context = {
         "cohort": cohort,
@@ -192,7 +187,7 @@ def cohort_report(request, cohort_id):
         ],
         "sort_label": reports.SORT_LABELS[filters.sort_key],
         "export_url": reverse("courses:cohort_export", args=[cohort.public_id]) + _query(query),
-        "can_manage": can_manage,
+        "can_manage": manager_actions,
         "seats_taken": summary.members + summary.counts[reports.INVITED],
         "join_url": request.build_absolute_uri(reverse("courses:join", args=[cohort.invite_code])),
         "now": report.now,

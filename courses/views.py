@@ -216,15 +216,10 @@ VERIFY_LIMIT_PER_MINUTE = 30
 
 
 def _verify_rate_limited(request):
-    """Count lookups per client address per minute in the cache (shared with Redis in
-    production). Returns True when over the limit."""
-    from django.core.cache import cache
+    """Certificate lookups (the page, the form and status.json) share one limit."""
+    from .ratelimit import over_limit
 
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"lantern:verify:{address}:{int(timezone.now().timestamp() // 60)}"
-    added = cache.add(key, 1, timeout=90)
-    count = 1 if added else cache.incr(key)
-    return count > VERIFY_LIMIT_PER_MINUTE
+    return over_limit(request, "verify", VERIFY_LIMIT_PER_MINUTE)
 
 
 def verify(request, code=None):
