@@ -138,7 +138,7 @@ def seed():
 
 def check_consistent(enrolments):
     """The stored progress equals what the progress service computes from the records."""
-    from courses import progress
+    from courses.learning import services as progress
     from courses.models import Enrolment
 
     fields = ("lessons_completed", "lessons_total", "progress_percent", "next_lesson_id")
@@ -155,7 +155,7 @@ def run(iterations, warmup):
     from django.test import Client
     from django.urls import reverse
 
-    from courses import progress
+    from courses.learning import services as progress
     from courses.models import LessonProgress
     from tests import factories
 

@@ -188,7 +188,8 @@ def make_cohort(courses, organisation=None, name="Spring intake", **fields):
 
 def jit_off_queries():
     """On PostgreSQL the cohort report queries run in a transaction with JIT compilation off
-    (`courses.reports.without_jit`): in a test that is a savepoint, the SET and its release."""
+    (`courses.cohorts.reports.without_jit`): in a test that is a savepoint, the SET and its
+    release."""
     from django.db import connection
 
     return 3 if connection.vendor == "postgresql" else 0

@@ -1,7 +1,7 @@
 """Models of the courses app, exported from their modules."""
 
-from .certificates import Certificate
-from .cohorts import (
+from courses.models.certificates import Certificate
+from courses.models.cohorts import (
     Cohort,
     CohortInvitation,
     CohortMembership,
@@ -9,7 +9,7 @@ from .cohorts import (
     Organisation,
     OrganisationKind,
 )
-from .pages import (
+from courses.models.pages import (
     Audience,
     CompletionRule,
     CourseIndexPage,
@@ -17,9 +17,9 @@ from .pages import (
     LessonPage,
     ModulePage,
 )
-from .progress import Enrolment, LessonProgress
-from .reflections import Reflection
-from .support import Helpline
+from courses.models.progress import Enrolment, LessonProgress
+from courses.models.reflections import Reflection
+from courses.models.support import Helpline
 
 __all__ = [
     "Audience",

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses import conf
+
 # No 0/O, 1/I/L or U: nothing a reader can confuse. 20 characters of 30 ≈ 98 bits.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 20
@@ -96,7 +98,7 @@ class Certificate(models.Model):
             return "revoked"
         if self.expires_at and self.expires_at <= now:
             return "expired"
-        window = timedelta(days=getattr(settings, "LANTERN_CERTIFICATE_RENEWAL_DAYS", 60))
+        window = timedelta(days=conf.certificate_renewal_days())
         if self.expires_at and self.expires_at <= now + window:
             return "expiring"
         return "valid"

@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .certificates import CODE_ALPHABET
+from courses.models.certificates import CODE_ALPHABET
 
 INVITE_CODE_LENGTH = 12  # 30**12 ≈ 59 bits: enough for a link that can be rotated
 

@@ -11,10 +11,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from courses.content.blocks import LessonBodyBlock, SourceBlock
+from courses.content.language_guard import TerminologyPanel
 from quizzes.services import has_passed
-
-from ..blocks import LessonBodyBlock, SourceBlock
-from ..language_guard import TerminologyPanel
 
 
 class Audience(index.Indexed, models.Model):
@@ -38,6 +37,8 @@ class Audience(index.Indexed, models.Model):
 
 class CourseIndexPage(Page):
     """Lists the published courses. Courses can only be created under it."""
+
+    template = "courses/content/course_index_page.html"
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -67,6 +68,8 @@ class CompletionRule(models.TextChoices):
 
 class CoursePage(Page):
     """A course: modules of lessons, for one or more audiences, leading to a certificate."""
+
+    template = "courses/content/course_page.html"
 
     summary = models.TextField(_("summary"), help_text=_("One or two sentences for listings."))
     audiences = ParentalManyToManyField(
@@ -172,7 +175,7 @@ class CoursePage(Page):
         return [(module, by_module[module.path]) for module in modules]
 
     def get_context(self, request, *args, **kwargs):
-        from .. import progress
+        from courses.learning import services as progress
 
         context = super().get_context(request, *args, **kwargs)
         outline = self.get_outline()
@@ -197,6 +200,8 @@ class CoursePage(Page):
 
 class ModulePage(Page):
     """A module of a course: an introduction, objectives and its lessons."""
+
+    template = "courses/content/module_page.html"
 
     intro = RichTextField(
         _("introduction"), blank=True, features=["bold", "italic", "link", "ul", "ol"]
@@ -231,6 +236,8 @@ class ModulePage(Page):
 
 class LessonPage(Page):
     """A lesson: a body of blocks, an estimate of time, an optional content note, sources."""
+
+    template = "courses/content/lesson_page.html"
 
     content_note = models.TextField(
         _("content note"),
@@ -289,8 +296,8 @@ class LessonPage(Page):
         return {child.id for child in self.body if child.block_type == "reflection"}
 
     def get_context(self, request, *args, **kwargs):
-        from .. import progress
-        from .reflections import Reflection
+        from courses.learning import services as progress
+        from courses.models.reflections import Reflection
 
         context = super().get_context(request, *args, **kwargs)
         course = self.course

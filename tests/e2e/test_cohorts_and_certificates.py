@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from courses import cohorts, progress
+from courses.cohorts import services as cohorts
+from courses.learning import services as progress
 from tests import factories
 from tests.e2e.test_site import PASSWORD, log_in
 
@@ -81,7 +82,7 @@ def test_learner_joins_by_link_and_sees_the_due_date(page, cohort, make_user, as
 
 
 def test_holder_opens_and_downloads_the_certificate(page, cohort, assert_accessible):
-    from courses.certificates import issue_certificate
+    from courses.certificates.services import issue_certificate
     from courses.models import Enrolment
 
     enrolment = Enrolment.objects.get(user__email="late@example.org")

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, Revision, Site, WorkflowPage
 
-from courses.language_guard import check_page
+from courses.content.language_guard import check_page
 from courses.models import CourseIndexPage, CoursePage, Helpline, LessonPage
 from lantern.home import demo
 from lantern.home.demo import DEMO_ACCOUNTS, DEMO_PASSWORD

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from courses import progress
+from courses.learning import services as progress
 from courses.models import LessonProgress
 from quizzes import services
 from tests import factories

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from courses import progress
+from courses.learning import services as progress
 from courses.models import Enrolment, LessonProgress, Reflection
 from tests.conftest import PASSWORD
 
@@ -108,7 +108,7 @@ class TestCohortData:
     def test_memberships_are_in_the_download_and_go_with_the_account(
         self, client, learner_with_history, course
     ):
-        from courses import cohorts
+        from courses.cohorts import services as cohorts
         from courses.models import CohortInvitation, CohortMembership
         from tests import factories
 

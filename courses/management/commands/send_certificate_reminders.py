@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django_tasks import TaskResultStatus
 
-from courses.tasks import send_certificate_expiry_reminders
+from courses.certificates.tasks import send_certificate_expiry_reminders
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from courses.manage_views import nav_can_manage
+from courses.cohorts.access import nav_can_manage
 from courses.models import CourseIndexPage
 
 

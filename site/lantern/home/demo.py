@@ -23,7 +23,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from courses import importer, progress
+from courses.content import importer
+from courses.learning import services as progress
 from courses.models import CourseIndexPage, Helpline
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
@@ -268,7 +269,7 @@ def ensure_colleagues_with_results(courses):
 
 def ensure_learner_certificates(courses):
     """The demo learner holds a valid certificate (tech) and an expired one (schools)."""
-    from courses.certificates import issue_certificate
+    from courses.certificates.services import issue_certificate
     from courses.models import Enrolment
 
     learner = get_user_model().objects.get(email="learner@example.org")
@@ -291,7 +292,7 @@ def ensure_partner_cohort(courses):
     """A partner company whose cohort of twelve moderators (the demo learner and eleven
     colleagues) is in mixed states on the tech course, managed by manager@example.org. The
     due date has just passed, so the manager can see who is overdue and remind them."""
-    from courses import cohorts
+    from courses.cohorts import services as cohorts
     from courses.models import Cohort, CohortInvitation, MembershipSource, Organisation
 
     User = get_user_model()

@@ -163,7 +163,10 @@ LOGGING = {
 # Apps that hold a learner's personal data: "Download my data" merges their exports, and
 # deleting an account runs their erasers first (docs/privacy.md).
 LANTERN_DATA_EXPORTERS = {
-    "courses": "courses.privacy.export_user_data",
+    "courses": "courses.learning.privacy.export_user_data",
     "quizzes": "quizzes.privacy.export_user_data",
 }
-LANTERN_DATA_ERASERS = ["courses.privacy.erase_user_data", "quizzes.privacy.erase_user_data"]
+LANTERN_DATA_ERASERS = [
+    "courses.learning.privacy.erase_user_data",
+    "quizzes.privacy.erase_user_data",
+]

@@ -1,0 +1,150 @@
+"""Open Badges 3.0: a certificate as an unsigned OpenBadgeCredential (JSON-LD) that learners can
+add to a digital wallet, and the small public status document it points to."""
+
+import hashlib
+import hmac
+import uuid
+from datetime import UTC
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses import conf
+
+CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+CREDENTIAL_TYPE = ["VerifiableCredential", "OpenBadgeCredential"]
+STATUS_TYPE = "LanternCertificateStatus"
+
+
+def site_base_url(base_url=None):
+    """The site's public address with a trailing slash (WAGTAILADMIN_BASE_URL by default)."""
+    base_url = base_url or conf.base_url()
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def iso_utc(moment):
+    """ISO 8601 in UTC with a Z, to the second: 2026-03-05T09:30:00Z."""
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def verify_url(certificate, base_url):
+    return urljoin(site_base_url(base_url), reverse("courses:verify_code", args=[certificate.code]))
+
+
+def status_url(certificate, base_url):
+    return urljoin(
+        site_base_url(base_url), reverse("courses:certificate_status", args=[certificate.code])
+    )
+
+
+def identity_salt(certificate):
+    """A salt that stays the same for a certificate, so each download hashes alike."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"lantern-open-badges:{certificate.code}".encode(), "sha256").hexdigest()[
+        :32
+    ]
+
+
+def identity_hash(email, salt):
+    """sha256$ and the hex SHA-256 of the lower-cased email followed by the salt."""
+    digest = hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+    return f"sha256${digest}"
+
+
+def _achievement(certificate, base):
+    course = certificate.course
+    course_url = course.get_url() if course is not None else None
+    if course_url:
+        achievement_id = urljoin(base, course_url)
+    else:
+        # The course was deleted or is not routable: a stable identifier from its title.
+        achievement_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{base}courses/{certificate.course_title}")
+        achievement_id = f"urn:uuid:{achievement_id}"
+    if course is not None and course.summary:
+        description = course.summary
+    else:
+        description = _("The course %(course)s.") % {"course": certificate.course_title}
+    from courses.models import CompletionRule
+
+    if course is not None and course.completion_rule == CompletionRule.LESSONS_AND_QUIZZES:
+        narrative = _("Complete every lesson of %(course)s and pass any quizzes it includes.")
+    else:
+        narrative = _("Complete every lesson of %(course)s.")
+    return {
+        "id": achievement_id,
+        "type": ["Achievement"],
+        "achievementType": "CertificateOfCompletion",
+        "name": certificate.course_title,
+        "description": description,
+        "criteria": {"narrative": narrative % {"course": certificate.course_title}},
+    }
+
+
+def build_credential(certificate, base_url=None, *, issuer=None, email=None):
+    """The certificate as an OpenBadgeCredential dict. The email (the holder's by default) only
+    appears salted and hashed; the credential is not signed."""
+    from courses.certificates.pdf import issuer_name
+
+    base = site_base_url(base_url)
+    issuer = issuer or issuer_name()
+    if email is None and certificate.user is not None:
+        email = certificate.user.email
+    identifiers = []
+    if email:
+        salt = identity_salt(certificate)
+        identifiers.append({
+            "type": "IdentityObject",
+            "identityHash": identity_hash(email, salt),
+            "identityType": "emailAddress",
+            "hashed": True,
+            "salt": salt,
+        })
+    if certificate.name_on_certificate:
+        identifiers.append({
+            "type": "IdentityObject",
+            "identityHash": certificate.name_on_certificate,
+            "identityType": "name",
+            "hashed": False,
+        })
+    subject = {"type": ["AchievementSubject"]}
+    if identifiers:
+        subject["identifier"] = identifiers
+    subject["achievement"] = _achievement(certificate, base)
+    document = {
+        "@context": list(CONTEXT),
+        "id": verify_url(certificate, base),
+        "type": list(CREDENTIAL_TYPE),
+        "name": certificate.course_title,
+        "issuer": {"id": base, "type": ["Profile"], "name": issuer, "url": base},
+        "validFrom": iso_utc(certificate.issued_at),
+    }
+    if certificate.expires_at:
+        document["validUntil"] = iso_utc(certificate.expires_at)
+    document["awardedDate"] = iso_utc(certificate.issued_at)
+    document["credentialSubject"] = subject
+    document["credentialStatus"] = {"id": status_url(certificate, base), "type": STATUS_TYPE}
+    return document
+
+
+def public_status(certificate, base_url=None, *, now=None):
+    """What anyone may learn from the status endpoint: valid, expired or revoked, and dates."""
+    now = now or timezone.now()
+    status = certificate.status(now)
+    document = {
+        "id": status_url(certificate, base_url),
+        "type": STATUS_TYPE,
+        "credential": verify_url(certificate, base_url),
+        "status": "valid" if status == "expiring" else status,
+        "validFrom": iso_utc(certificate.issued_at),
+        "validUntil": iso_utc(certificate.expires_at) if certificate.expires_at else None,
+        "checkedAt": iso_utc(now),
+    }
+    if status == "revoked":
+        document["revokedAt"] = iso_utc(certificate.revoked_at)
+    return document

@@ -1,0 +1,85 @@
+"""Background work for certificates (django-tasks): expiry reminders. Tasks take ids, not
+objects, and re-read the database."""
+
+import logging
+from datetime import timedelta
+
+from django.core.mail import send_mail
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from courses import conf
+from courses.models import Certificate, Enrolment
+
+logger = logging.getLogger(__name__)
+
+
+def _certificates_due_a_reminder(now, days):
+    """Certificates expiring within `days` whose holder has not been reminded, still has an
+    active account and has not already moved on to a newer certificate or cycle."""
+    newer_certificate = Certificate.objects.filter(
+        user=OuterRef("user"), course=OuterRef("course"), issued_at__gt=OuterRef("issued_at")
+    )
+    newer_cycle = Enrolment.objects.filter(
+        Q(cycle__gt=OuterRef("enrolment__cycle")) | Q(enrolled_at__gt=OuterRef("issued_at")),
+        user=OuterRef("user"),
+        course=OuterRef("course"),
+        unenrolled_at__isnull=True,
+        completed_at__isnull=True,
+    )
+    return (
+        Certificate.objects.filter(
+            reminded_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=days),
+            user__isnull=False,
+            user__is_active=True,
+            course__isnull=False,
+            course__live=True,  # renewing means taking the course again: it must be open
+        )
+        .exclude(Exists(newer_certificate))
+        .exclude(Exists(newer_cycle))
+        .select_related("user")
+        .order_by("expires_at", "pk")
+    )
+
+
+@task()
+def send_certificate_expiry_reminders():
+    """Email each holder of a certificate that expires soon, once; returns how many were sent."""
+    now = timezone.now()
+    days = conf.certificate_reminder_days()
+    context = {
+        "renew_url": conf.absolute_url(reverse("courses:dashboard")),
+        "site_name": conf.site_name(),
+    }
+    sent = 0
+    for certificate in _certificates_due_a_reminder(now, days):
+        context["certificate"] = certificate
+        subject = render_to_string("courses/email/certificate_reminder_subject.txt", context)
+        message = render_to_string("courses/email/certificate_reminder.txt", context)
+        # Claim the certificate first: of two overlapping runs, only one sends.
+        claimed = Certificate.objects.filter(pk=certificate.pk, reminded_at__isnull=True).update(
+            reminded_at=now
+        )
+        if not claimed:
+            continue
+        try:
+            send_mail(
+                subject=" ".join(subject.split()),
+                message=message,
+                from_email=None,
+                recipient_list=[certificate.user.email],
+            )
+        except OSError:  # smtplib errors included: release the claim so the next run retries
+            logger.exception("Certificate reminder %s could not be sent", certificate.pk)
+            Certificate.objects.filter(pk=certificate.pk, reminded_at=now).update(
+                reminded_at=None
+            )
+            continue
+        sent += 1
+    return sent

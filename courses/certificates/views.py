@@ -1,0 +1,180 @@
+"""Certificate views: the public verification page and status JSON, the holder's printable
+page, and downloads of the PDF and the Open Badges 3.0 credential (for the holder and staff who
+may view certificates)."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
+
+from courses.certificates.open_badges import build_credential, public_status, site_base_url
+from courses.certificates.pdf import issuer_name, missing_characters, render_certificate_pdf
+from courses.models import Certificate
+from courses.models.certificates import normalise_code
+from courses.ratelimit import over_limit
+
+
+def _viewable_certificate(request, code):
+    """The certificate if the user holds it or may view certificates; else 404."""
+    certificate = get_object_or_404(Certificate.objects.select_related("user", "course"), code=code)
+    if certificate.user_id != request.user.pk and not request.user.has_perm(
+        "courses.view_certificate"
+    ):
+        raise Http404
+    return certificate
+
+
+def _verify_url(request, certificate):
+    return request.build_absolute_uri(reverse("courses:verify_code", args=[certificate.code]))
+
+
+def _revoked(request, certificate):
+    """A revoked certificate cannot be downloaded: say so plainly (410 Gone)."""
+    return render(
+        request,
+        "courses/certificates/certificate.html",
+        {
+            "certificate": certificate,
+            "status": "revoked",
+            "verify_url": _verify_url(request, certificate),
+            "issuer_name": issuer_name(),
+            "download_refused": True,
+        },
+        status=410,
+    )
+
+
+def _no_pdf(request, certificate, missing):
+    """The PDF font cannot draw some characters: rather than print a certificate without
+    them, explain and point to the HTML certificate, which the browser can print."""
+    return render(
+        request,
+        "courses/certificates/certificate.html",
+        {
+            "certificate": certificate,
+            "status": certificate.status(),
+            "verify_url": _verify_url(request, certificate),
+            "issuer_name": issuer_name(),
+            "pdf_missing_characters": missing[:10],
+        },
+    )
+
+
+def _attachment(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@require_safe
+@login_required
+@cache_control(private=True, no_store=True)
+def certificate_pdf(request, code):
+    """The certificate as an A4 landscape PDF, with a QR code to the verification page."""
+    certificate = _viewable_certificate(request, code)
+    if certificate.status() == "revoked":
+        return _revoked(request, certificate)
+    missing = missing_characters(
+        certificate.name_on_certificate, certificate.course_title, issuer_name()
+    )
+    if missing:
+        return _no_pdf(request, certificate, missing)
+    content = render_certificate_pdf(certificate, _verify_url(request, certificate))
+    return _attachment(content, "application/pdf", f"lantern-certificate-{certificate.code}.pdf")
+
+
+@require_safe
+@login_required
+@cache_control(private=True, no_store=True)
+def certificate_badge(request, code):
+    """The certificate as an Open Badges 3.0 credential (JSON-LD) for a digital wallet."""
+    certificate = _viewable_certificate(request, code)
+    if certificate.status() == "revoked":
+        return _revoked(request, certificate)
+    base_url = request.build_absolute_uri("/")
+    document = build_credential(certificate, base_url, issuer=issuer_name())
+    content = json.dumps(document, ensure_ascii=False, indent=2)
+    return _attachment(
+        content, "application/ld+json", f"lantern-badge-{certificate.code}.json"
+    )
+
+
+@require_safe
+@never_cache
+def certificate_status(request, code):
+    """Anyone can ask whether a certificate is valid, expired or revoked; nothing personal."""
+    if _verify_rate_limited(request):
+        response = JsonResponse({"error": "too_many_requests"}, status=429)
+        response["Retry-After"] = "60"
+        return _public(response)
+    normalised = normalise_code(code)
+    certificate = Certificate.objects.filter(code=normalised).first() if normalised else None
+    if certificate is None:
+        return _public(JsonResponse({"error": "not_found"}, status=404))
+    base_url = site_base_url(request.build_absolute_uri("/"))
+    return _public(JsonResponse(public_status(certificate, base_url, now=timezone.now())))
+
+
+def _public(response):
+    """Public JSON that wallets and verifiers may fetch from any site."""
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+VERIFY_LIMIT_PER_MINUTE = 30
+
+
+def _verify_rate_limited(request):
+    """Certificate lookups (the page, the form and status.json) share one limit."""
+    return over_limit(request, "verify", VERIFY_LIMIT_PER_MINUTE)
+
+
+def verify(request, code=None):
+    """Anyone can check a certificate: name, course, dates and status, nothing else."""
+    if _verify_rate_limited(request):
+        return render(
+            request,
+            "courses/certificates/verify.html",
+            {"too_many": True},
+            status=429,
+        )
+    typed = code if code is not None else request.GET.get("code")
+    if typed is None:
+        return render(request, "courses/certificates/verify.html", {})
+    normalised = normalise_code(typed)
+    if normalised and code is None:
+        return redirect("courses:verify_code", code=normalised)
+    certificate = None
+    if normalised:
+        certificate = Certificate.objects.filter(code=normalised).first()
+    if certificate is None:
+        return render(request, "courses/certificates/verify.html", {"not_found": True}, status=404)
+    return render(
+        request,
+        "courses/certificates/verify.html",
+        {"certificate": certificate, "status": certificate.status()},
+    )
+
+
+@login_required
+def certificate_detail(request, code):
+    """The owner's accessible, printable certificate."""
+    certificate = get_object_or_404(Certificate, code=code)
+    if certificate.user_id != request.user.pk and not request.user.has_perm(
+        "courses.view_certificate"
+    ):
+        raise Http404
+    verify_url = request.build_absolute_uri(
+        reverse("courses:verify_code", args=[certificate.code])
+    )
+    return render(
+        request,
+        "courses/certificates/certificate.html",
+        {"certificate": certificate, "status": certificate.status(), "verify_url": verify_url},
+    )

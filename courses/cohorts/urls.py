@@ -1,0 +1,37 @@
+from django.urls import path
+
+from courses.cohorts.views import join, manage, members, upload
+
+urlpatterns = [
+    # Joining a cohort with its invitation link or code.
+    path("join/", join.join_form, name="join_form"),
+    path("join/<str:code>/", join.join, name="join"),
+    # The manager area: partner organisations follow and manage their cohorts.
+    path("manage/", manage.manage_home, name="manage"),
+    path("manage/cohorts/<uuid:cohort_id>/", manage.cohort_report, name="cohort"),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/export.csv", manage.cohort_export, name="cohort_export"
+    ),
+    path("manage/cohorts/<uuid:cohort_id>/remind/", manage.cohort_remind, name="cohort_remind"),
+    path("manage/cohorts/<uuid:cohort_id>/upload/", upload.cohort_upload, name="cohort_upload"),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/members/add/",
+        members.member_add,
+        name="cohort_member_add",
+    ),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/members/<int:user_id>/remove/",
+        members.member_remove,
+        name="cohort_member_remove",
+    ),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/invitations/<int:invitation_id>/cancel/",
+        members.invitation_cancel,
+        name="cohort_invitation_cancel",
+    ),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/invite-link/",
+        members.invite_link,
+        name="cohort_invite_link",
+    ),
+]

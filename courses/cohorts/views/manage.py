@@ -1,0 +1,227 @@
+"""The manager area: a partner organisation's cohorts, their progress, exports, reminders.
+
+Every view reaches a cohort through `cohorts.access`: a cohort outside the person's
+organisations is a 404. The queries are built in `reports`; each page uses a fixed number of
+them whatever the size of the cohort.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from courses.cohorts import reports
+from courses.cohorts.access import (
+    can_manage,
+    cohort_for_managing,
+    cohort_for_viewing,
+    organisations_for,
+)
+from courses.cohorts.reports import export
+from courses.models import Cohort, CoursePage
+
+
+def _course_queryset():
+    return CoursePage.objects.order_by("title", "pk").only(
+        "id", "title", "path", "depth", "url_path", "slug", "locale_id"
+    )
+
+
+# --- /manage/ ----------------------------------------------------------------------------------
+
+
+@login_required
+def manage_home(request):
+    """The person's organisations and the progress of their cohorts."""
+    user = request.user
+    organisations = list(organisations_for(user).order_by("name"))
+    if not organisations and not user.has_perm("courses.view_cohort"):
+        return render(request, "courses/cohorts/manage/no_access.html", status=403)
+    cohorts = list(
+        Cohort.objects.visible_to(user)
+        .filter(organisation__in=[organisation.pk for organisation in organisations])
+        .prefetch_related(Prefetch("courses", queryset=_course_queryset()))
+        .order_by("-is_active", "name")
+    )
+    with reports.without_jit():
+        figures = reports.cohort_overview([cohort.pk for cohort in cohorts])
+    minimum = reports.min_group_size()
+    by_organisation = {organisation.pk: [] for organisation in organisations}
+    for cohort in cohorts:
+        stats = figures.get(cohort.pk, {"members": 0, "completed": 0, "overdue": 0})
+        members = stats["members"]
+        cohort.members = members
+        cohort.suppressed = members < minimum
+        cohort.completed_percent = (
+            None if cohort.suppressed else round(100 * stats["completed"] / members)
+        )
+        cohort.overdue = None if cohort.suppressed else stats["overdue"]
+        by_organisation.setdefault(cohort.organisation_id, []).append(cohort)
+    for organisation in organisations:
+        organisation.cohort_list = by_organisation.get(organisation.pk, [])
+    return render(
+        request,
+        "courses/cohorts/manage/home.html",
+        {"organisations": organisations, "minimum": minimum},
+    )
+
+
+# --- A cohort ----------------------------------------------------------------------------------
+
+COLUMNS = [
+    ("name", gettext_lazy("Name")),
+    ("email", gettext_lazy("Email")),
+    ("status", gettext_lazy("Status")),
+    ("progress", gettext_lazy("Progress")),
+    ("activity", gettext_lazy("Last activity")),
+    ("quizzes", gettext_lazy("Quizzes")),
+    ("certificate", gettext_lazy("Certificate")),
+]
+
+
+def _query(params):
+    return "?" + urlencode(params) if params else ""
+
+
+def _columns(filters):
+    """Table headings, with a link to sort by each sortable one (again: reversed) and
+    aria-sort on the current one."""
+    base = filters.as_query()
+    columns = []
+    for key, label in COLUMNS:
+        column = {"key": key, "label": label, "url": None, "aria_sort": None}
+        if key in reports.SORT_LABELS:
+            current = filters.sort_key == key
+            new_sort = ("" if filters.descending else "-") + key if current else key
+            params = {k: v for k, v in base.items() if k != "sort"}
+            if new_sort != reports.DEFAULT_SORT:
+                params["sort"] = new_sort
+            column["url"] = _query(params)
+            if current:
+                column["aria_sort"] = "descending" if filters.descending else "ascending"
+        columns.append(column)
+    return columns
+
+
+def _report_for(request, cohort):
+    courses = list(cohort.courses.order_by("title", "pk").only("id", "title", "path", "depth"))
+    filters = reports.Filters.from_query(request.GET, courses)
+    report = reports.CohortReport(cohort, filters, reports.course_quiz_ids(filters.course))
+    return courses, filters, report
+
+
+@login_required
+def cohort_report(request, cohort_id):
+    """Progress of a cohort's members in one of its courses: summary, filters, table."""
+    cohort = cohort_for_viewing(request, cohort_id)
+    courses, filters, report = _report_for(request, cohort)
+    with reports.without_jit():
+        summary = report.summary()
+        page = Paginator(report.paged_rows(summary), reports.PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        rows = report.rows_for(page.object_list)
+        invitations = Paginator(report.invitations(), reports.PAGE_SIZE).get_page(
+            request.GET.get("ipage")
+        )
+        invitations.object_list = list(invitations.object_list)
+    manager_actions = can_manage(request.user, cohort)
+    query = filters.as_query()
+    context = {
+        "cohort": cohort,
+        "courses": courses,
+        "course": filters.course,
+        "filters": filters,
+        "summary": summary,
+        "minimum": summary.minimum,
+        "page": page,
+        "rows": rows,
+        "invitations": invitations,
+        "columns": _columns(filters),
+        "statuses": [
+            (name, reports.STATUS_LABELS[code]) for name, code in reports.STATUSES.items()
+        ],
+        "sort_label": reports.SORT_LABELS[filters.sort_key],
+        "export_url": reverse("courses:cohort_export", args=[cohort.public_id]) + _query(query),
+        "can_manage": manager_actions,
+        "seats_taken": summary.members + summary.counts[reports.INVITED],
+        "join_url": request.build_absolute_uri(reverse("courses:join", args=[cohort.invite_code])),
+        "now": report.now,
+    }
+    return render(request, "courses/cohorts/manage/cohort.html", context)
+
+
+# --- CSV export --------------------------------------------------------------------------------
+
+
+@login_required
+def cohort_export(request, cohort_id):
+    """The table's rows, all of them with the current filters, as CSV, streamed."""
+    cohort = cohort_for_viewing(request, cohort_id)
+    courses, filters, report = _report_for(request, cohort)
+    response = StreamingHttpResponse(
+        export.csv_lines(report), content_type="text/csv; charset=utf-8"
+    )
+    filename = export.export_filename(cohort, filters.course, courses, timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"  # names and progress of staff
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def cohort_remind(request, cohort_id):
+    """Email overdue members a gentle reminder, at most once a day each. The conditional
+    UPDATE of `last_reminded_at` claims the members: of two clicks at once, the second finds
+    them already reminded."""
+    from courses.cohorts.tasks import send_overdue_reminders
+
+    cohort = cohort_for_managing(request, cohort_id)
+    now = timezone.now()
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    overdue = reports.overdue_memberships(cohort, list(cohort.courses.all()), now)
+    with reports.without_jit():
+        total = overdue.count()
+        reminded = overdue.filter(
+            Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=start_of_day)
+        ).update(last_reminded_at=now)
+    skipped = max(total - reminded, 0)
+    if reminded:
+        stamp = now.isoformat()
+        transaction.on_commit(lambda: send_overdue_reminders.enqueue(cohort.pk, stamp))
+        messages.success(
+            request,
+            ngettext(
+                "A reminder is on its way to %(count)s overdue member.",
+                "Reminders are on their way to %(count)s overdue members.",
+                reminded,
+            )
+            % {"count": reminded},
+        )
+    if skipped:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s overdue member was skipped: they were already reminded today.",
+                "%(count)s overdue members were skipped: they were already reminded today.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+    if not total:
+        messages.info(request, _("Nobody in this cohort is overdue, so no reminders were sent."))
+    return redirect("courses:cohort", cohort_id=cohort.public_id)

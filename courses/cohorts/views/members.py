@@ -1,0 +1,156 @@
+"""Managers add one person, remove members, cancel invitations and change the invitation link.
+Every view goes through `cohort_for_managing`."""
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from courses.cohorts import services as cohorts
+from courses.cohorts.access import cohort_for_managing
+from courses.cohorts.forms import (
+    AddPersonForm,
+    InviteLinkForm,
+)
+from courses.cohorts.views.common import cohort_url, refuse
+from courses.models import CohortInvitation, CohortMembership, MembershipSource
+
+
+@login_required
+@require_POST
+def member_add(request, cohort_id):
+    """Add one person by email: a member now if they have an account, else invited."""
+    cohort = cohort_for_managing(request, cohort_id)
+    form = AddPersonForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "courses/cohorts/member_add.html",
+            {"cohort": cohort, "form": form, "cohort_url": cohort_url(cohort)},
+            status=400,
+        )
+    email, name = form.cleaned_data["email"], form.cleaned_data["name"]
+    try:
+        result = cohorts.add_people(
+            cohort, [(email, name)], added_by=request.user, source=MembershipSource.MANUAL
+        )
+    except cohorts.CohortError as error:
+        messages.error(request, f"{error} {_('Nobody was added.')}")
+        return redirect(cohort_url(cohort))
+    if result.added:
+        messages.success(
+            request,
+            _("%(email)s is now a member of this cohort and enrolled in its courses.")
+            % {"email": email},
+        )
+    elif result.invited:
+        messages.success(
+            request,
+            _(
+                "%(email)s does not have an account yet, so we emailed them an invitation. "
+                "Their place is held until they sign up with that address."
+            )
+            % {"email": email},
+        )
+    else:
+        messages.info(
+            request,
+            _("%(email)s is already in this cohort or already invited.") % {"email": email},
+        )
+    return redirect(cohort_url(cohort))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_remove(request, cohort_id, user_id):
+    """GET asks for confirmation; POST takes the person out of the cohort. Their progress
+    and certificates stay theirs."""
+    cohort = cohort_for_managing(request, cohort_id)
+    membership = get_object_or_404(
+        CohortMembership.objects.select_related("user"), cohort=cohort, user_id=user_id
+    )
+    person = membership.user
+    if request.method == "POST":
+        cohorts.remove_member(cohort, person)
+        messages.success(
+            request,
+            _(
+                "%(person)s is no longer in this cohort. Their progress and certificates stay "
+                "theirs; the cohort's due date no longer applies to them."
+            )
+            % {"person": person.get_full_name() or person.email},
+        )
+        return redirect(cohort_url(cohort))
+    return render(
+        request,
+        "courses/cohorts/member_remove.html",
+        {"cohort": cohort, "person": person, "cohort_url": cohort_url(cohort)},
+    )
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, cohort_id, invitation_id):
+    """Withdraw a pending invitation: signing up with that address no longer joins."""
+    cohort = cohort_for_managing(request, cohort_id)
+    invitation = get_object_or_404(CohortInvitation, cohort=cohort, pk=invitation_id)
+    email = invitation.email
+    invitation.delete()
+    messages.success(
+        request,
+        _(
+            "The invitation for %(email)s was cancelled and its place is free. Signing up "
+            "with that address will no longer add them to this cohort."
+        )
+        % {"email": email},
+    )
+    return redirect(cohort_url(cohort))
+
+
+@login_required
+@require_POST
+def invite_link(request, cohort_id):
+    """action=rotate (new code; the old link stops working), disable or enable."""
+    cohort = cohort_for_managing(request, cohort_id)
+    form = InviteLinkForm(request.POST)
+    if not form.is_valid():
+        return refuse(
+            request,
+            _("Choose whether to replace, switch off or switch on the invitation link."),
+            400,
+            cohort_url(cohort),
+            _("Back to the cohort"),
+        )
+    action = form.cleaned_data["action"]
+    if action == "rotate":
+        for _attempt in range(3):  # a clash with another cohort's code is very unlikely
+            try:
+                with transaction.atomic():
+                    cohort.rotate_invite_code()
+                break
+            except IntegrityError:
+                continue
+        messages.success(
+            request,
+            _(
+                "The invitation link has a new code. The old link and code no longer work; "
+                "people who already joined stay in the cohort."
+            ),
+        )
+    else:
+        cohort.invite_enabled = action == "enable"
+        cohort.save(update_fields=["invite_enabled"])
+        if cohort.invite_enabled:
+            messages.success(request, _("The invitation link works again."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The invitation link is switched off: nobody can join with it until you "
+                    "switch it on again. You can still add people yourself."
+                ),
+            )
+    return redirect(cohort_url(cohort))

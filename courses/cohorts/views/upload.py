@@ -1,0 +1,292 @@
+"""Managers add people by uploading a CSV: it is parsed and validated, kept under a random token
+bound to the cohort and the manager, previewed with each row's outcome, and only then committed
+with `cohorts.services.add_people` in one transaction. A file with problem rows is refused unless
+the manager ticks "add the rows without problems", which leaves those rows out.
+
+Every view goes through `cohort_for_managing`."""
+
+import secrets
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from courses.cohorts import csv_import
+from courses.cohorts import services as cohorts
+from courses.cohorts.access import cohort_for_managing
+from courses.cohorts.forms import (
+    CohortUploadForm,
+    UploadConfirmForm,
+)
+from courses.cohorts.views.common import cohort_url
+from courses.models import MembershipSource
+
+UPLOADS_SESSION_KEY = "lantern_cohort_uploads"
+UPLOAD_TTL_SECONDS = 60 * 60
+UPLOADS_KEPT = 3  # previews kept per session at most (each can hold 10,000 rows)
+PROBLEM_LINKS_SHOWN = 25
+
+
+def _upload_url(cohort):
+    return reverse("courses:cohort_upload", args=[cohort.public_id])
+
+
+def _store_upload(request, cohort, parsed, filename):
+    """Keep the validated rows in the session under a new random token; returns the token.
+    Replaces any earlier preview of this cohort and drops stale ones."""
+    now = int(time.time())
+    uploads = {
+        token: entry
+        for token, entry in request.session.get(UPLOADS_SESSION_KEY, {}).items()
+        if entry.get("cohort") != str(cohort.public_id)
+        and now - entry.get("created", 0) < UPLOAD_TTL_SECONDS
+    }
+    while len(uploads) >= UPLOADS_KEPT:
+        uploads.pop(min(uploads, key=lambda token: uploads[token]["created"]))
+    token = secrets.token_urlsafe(18)
+    uploads[token] = {
+        "cohort": str(cohort.public_id),
+        "user": request.user.pk,
+        "created": now,
+        "filename": (filename or "")[:120],
+        "encoding": parsed.encoding,
+        "delimiter": parsed.delimiter_name,
+        "has_names": parsed.has_names,
+        "ignored": parsed.ignored_columns[:10],
+        "rows": [row.as_list() for row in parsed.rows],
+    }
+    request.session[UPLOADS_SESSION_KEY] = uploads
+    return token
+
+
+def _stored_upload(request, cohort, token):
+    """The stored preview for this token, if it belongs to this cohort and this manager and
+    has not expired; otherwise None."""
+    if not isinstance(token, str) or not token or len(token) > 64:
+        return None
+    entry = request.session.get(UPLOADS_SESSION_KEY, {}).get(token)
+    if (
+        entry is None
+        or entry.get("cohort") != str(cohort.public_id)
+        or entry.get("user") != request.user.pk
+        or int(time.time()) - entry.get("created", 0) >= UPLOAD_TTL_SECONDS
+    ):
+        return None
+    return entry
+
+
+def _prune_uploads(request):
+    """Drop expired previews, so an abandoned large upload does not weigh on the session."""
+    uploads = request.session.get(UPLOADS_SESSION_KEY)
+    if not uploads:
+        return
+    now = int(time.time())
+    kept = {
+        token: entry
+        for token, entry in uploads.items()
+        if now - entry.get("created", 0) < UPLOAD_TTL_SECONDS
+    }
+    if len(kept) != len(uploads):
+        request.session[UPLOADS_SESSION_KEY] = kept
+
+
+def _discard_upload(request, token):
+    uploads = request.session.get(UPLOADS_SESSION_KEY, {})
+    if uploads.pop(token, None) is not None:
+        request.session[UPLOADS_SESSION_KEY] = uploads
+
+
+def _expired(request, cohort):
+    messages.error(
+        request,
+        _("That upload has expired or was already added. Please upload the file again."),
+    )
+    return redirect(_upload_url(cohort))
+
+
+def _template_download():
+    response = HttpResponse(csv_import.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cohort-people-template.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_upload(request, cohort_id):
+    """GET: the upload form (or, with ?preview=<token>, the preview of an uploaded file; or,
+    with ?download=template, an empty file to fill in). POST a file: parse, validate, keep
+    and redirect to the preview. POST a token: commit the previewed rows."""
+    cohort = cohort_for_managing(request, cohort_id)
+    _prune_uploads(request)
+    if request.method == "GET":
+        if request.GET.get("download") == "template":
+            return _template_download()
+        if "preview" in request.GET:
+            return _upload_preview(request, cohort, request.GET["preview"])
+        return _upload_form(request, cohort, CohortUploadForm())
+    if "token" in request.POST:
+        return _upload_confirm(request, cohort)
+    form = CohortUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_form(request, cohort, form, status=400)
+    token = _store_upload(
+        request, cohort, form.cleaned_data["parsed"], form.cleaned_data["file"].name
+    )
+    return redirect(f"{_upload_url(cohort)}?preview={token}")
+
+
+def _upload_form(request, cohort, form, status=200):
+    return render(
+        request,
+        "courses/cohorts/upload.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "cohort_url": cohort_url(cohort),
+            "max_rows": csv_import.MAX_ROWS,
+            "seats_left": cohorts.seats_left(cohort),
+        },
+        status=status,
+    )
+
+
+def _upload_preview(request, cohort, token):
+    entry = _stored_upload(request, cohort, token)
+    if entry is None:
+        return _expired(request, cohort)
+    rows = [csv_import.Row.from_list(values) for values in entry["rows"]]
+    valid = [row for row in rows if row.is_valid]
+    problems = [row for row in rows if not row.is_valid]
+    plan = cohorts.plan_people(cohort, [row.email for row in valid])
+    outcome_labels = {
+        cohorts.ADD: _("Will be added now"),
+        cohorts.INVITE: _("Will be invited by email"),
+        cohorts.ALREADY: _("Already in the cohort or invited"),
+    }
+    table = [
+        {
+            "line": row.line,
+            "email": row.email,
+            "name": row.name,
+            "errors": row.errors,
+            "outcome": plan.outcomes.get(row.email, "") if row.is_valid else "error",
+            "label": outcome_labels.get(plan.outcomes.get(row.email)) if row.is_valid else "",
+        }
+        for row in rows
+    ]
+    seats_left = cohorts.seats_left(cohort)
+    too_many = seats_left is not None and plan.seats_needed > seats_left
+    to_add = plan.count(cohorts.ADD) + plan.count(cohorts.INVITE)
+    context = {
+        "cohort": cohort,
+        "cohort_url": cohort_url(cohort),
+        "upload_url": _upload_url(cohort),
+        "entry": entry,
+        "rows": table,
+        "problems": problems,
+        "problem_links": problems[:PROBLEM_LINKS_SHOWN],
+        "counts": {
+            "rows": len(rows),
+            "add": plan.count(cohorts.ADD),
+            "invite": plan.count(cohorts.INVITE),
+            "already": plan.count(cohorts.ALREADY),
+            "problems": len(problems),
+            "to_add": to_add,
+        },
+        "seats_left": seats_left,
+        "seats_needed": plan.seats_needed,
+        "too_many": too_many,
+        "can_confirm": cohort.is_active and not too_many and to_add > 0,
+        "confirm_form": UploadConfirmForm(initial={"token": token}),
+    }
+    return render(request, "courses/cohorts/upload_preview.html", context)
+
+
+def _upload_confirm(request, cohort):
+    form = UploadConfirmForm(request.POST)
+    if not form.is_valid():
+        return _expired(request, cohort)
+    token = form.cleaned_data["token"]
+    entry = _stored_upload(request, cohort, token)
+    if entry is None:
+        return _expired(request, cohort)
+    preview_url = f"{_upload_url(cohort)}?preview={token}"
+    rows = [csv_import.Row.from_list(values) for values in entry["rows"]]
+    valid = [row for row in rows if row.is_valid]
+    left_out = len(rows) - len(valid)
+    if left_out and not form.cleaned_data["valid_only"]:
+        messages.error(
+            request,
+            ngettext(
+                "%(n)s row has a problem, so nobody was added. Fix it in your spreadsheet "
+                "and upload the file again, or tick the box to leave it out.",
+                "%(n)s rows have problems, so nobody was added. Fix them in your spreadsheet "
+                "and upload the file again, or tick the box to leave them out.",
+                left_out,
+            )
+            % {"n": left_out},
+        )
+        return redirect(preview_url)
+    if not valid:
+        messages.error(request, _("There is nobody in this file who can be added."))
+        return redirect(preview_url)
+    try:
+        result = cohorts.add_people(
+            cohort,
+            [(row.email, row.name) for row in valid],
+            added_by=request.user,
+            source=MembershipSource.UPLOAD,
+        )
+    except cohorts.CohortError as error:
+        messages.error(request, f"{error} {_('Nobody was added.')}")
+        return redirect(preview_url)
+    _discard_upload(request, token)
+    messages.success(request, _summary(result, left_out))
+    return redirect(cohort_url(cohort))
+
+
+def _summary(result, left_out=0):
+    parts = []
+    if result.added:
+        parts.append(
+            ngettext(
+                "%(n)s person with an account is now a member and enrolled.",
+                "%(n)s people with accounts are now members and enrolled.",
+                len(result.added),
+            )
+            % {"n": len(result.added)}
+        )
+    if result.invited:
+        parts.append(
+            ngettext(
+                "%(n)s person was invited by email.",
+                "%(n)s people were invited by email.",
+                len(result.invited),
+            )
+            % {"n": len(result.invited)}
+        )
+    if result.already:
+        parts.append(
+            ngettext(
+                "%(n)s was already in the cohort.",
+                "%(n)s were already in the cohort.",
+                len(result.already),
+            )
+            % {"n": len(result.already)}
+        )
+    if left_out:
+        parts.append(
+            ngettext(
+                "%(n)s row with a problem was left out.",
+                "%(n)s rows with problems were left out.",
+                left_out,
+            )
+            % {"n": left_out}
+        )
+    return " ".join(parts) or _("Nobody was added.")

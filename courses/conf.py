@@ -1,0 +1,42 @@
+"""The settings courses reads, with their defaults, in one place.
+
+A host site sets them in its Django settings; every function reads the current value, so tests
+can override settings as usual."""
+
+from urllib.parse import urljoin
+
+from django.conf import settings
+
+
+def base_url():
+    """The site's public address, for links in emails and credentials."""
+    return getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://127.0.0.1:8000"
+
+
+def absolute_url(path):
+    """A link on the site's public address (for emails)."""
+    return urljoin(base_url(), path)
+
+
+def site_name():
+    return getattr(settings, "WAGTAIL_SITE_NAME", "") or "Lantern"
+
+
+def certificate_renewal_days():
+    """How long before expiry a certificate counts as "expires soon" and can be renewed."""
+    return getattr(settings, "LANTERN_CERTIFICATE_RENEWAL_DAYS", 60)
+
+
+def certificate_reminder_days():
+    """How long before expiry the daily job emails the holder (once)."""
+    return getattr(settings, "LANTERN_CERTIFICATE_REMINDER_DAYS", 30)
+
+
+def certificate_issuer_name():
+    """The issuing organisation on certificate PDFs and Open Badges."""
+    return getattr(settings, "LANTERN_CERTIFICATE_ISSUER_NAME", "") or site_name()
+
+
+def cohort_min_group_size():
+    """Managers' summary figures for groups smaller than this are not shown."""
+    return getattr(settings, "LANTERN_COHORT_MIN_GROUP_SIZE", 5)

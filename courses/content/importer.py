@@ -1,0 +1,249 @@
+"""Build or update a course page tree from a JSON document (the format of
+`fixtures/curriculum/*.json`, documented in docs/authoring.md).
+
+Importing is idempotent: pages are matched by slug under their parent and updated, and
+StreamField blocks get ids derived from their position, so learners' saved reflections stay
+attached to the same prompts when a course is imported again.
+"""
+
+import contextlib
+import json
+import uuid
+from pathlib import Path
+
+from django.db import transaction
+
+from courses.models import Audience, CourseIndexPage, CoursePage, LessonPage, ModulePage
+from quizzes.models import Choice, Question, QuestionKind, Quiz, Scoring
+
+AUDIENCE_NAMES = {
+    "police": "Police and law enforcement",
+    "education": "Teachers and school staff",
+    "tech": "Tech, trust & safety staff",
+}
+BLOCK_NAMESPACE = uuid.UUID("3f0c6a52-8f7e-4a53-9d7e-6c1b2f9a4e11")
+
+
+def load_json(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def stable_id(*parts):
+    """A block id derived from its place in the content, identical on every import."""
+    return str(uuid.uuid5(BLOCK_NAMESPACE, "/".join(str(part) for part in parts)))
+
+
+def _body_block(block, block_id):
+    kind, value = block["type"], block["value"]
+    if kind == "heading" and isinstance(value, str):
+        value = {"text": value, "level": "h2"}
+    elif kind == "helplines":
+        value = {"heading": value.get("heading", "Where to get support"),
+                 "country": value.get("country", "")}
+    return {"type": kind, "value": value, "id": block_id}
+
+
+def _list_stream(name, items, *id_parts):
+    return [
+        {"type": name, "value": item, "id": stable_id(*id_parts, name, index)}
+        for index, item in enumerate(items)
+    ]
+
+
+def _comparable(page):
+    """The page's data with JSON strings (StreamFields) parsed, so key order does not matter
+    (PostgreSQL's jsonb does not keep it)."""
+    data = {}
+    for key, value in page.serializable_data().items():
+        if isinstance(value, str) and value[:1] in "[{":
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        data[key] = value
+    return data
+
+
+def update_page(page, fields, publish=True, m2m=None):
+    """Set `fields` (and many-to-many `m2m`) on a saved page; save a revision, and publish it,
+    only when something changed or the page is not live. Returns True if it saved."""
+    before = _comparable(page)
+    for name, value in fields.items():
+        setattr(page, name, value)
+    for name, objects in (m2m or {}).items():
+        getattr(page, name).set(objects)
+    if _comparable(page) == before and page.live and not page.has_unpublished_changes:
+        return False
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    return True
+
+
+def upsert_child(parent, model, slug, fields, publish=True, m2m=None):
+    """The child of `parent` with this slug, created or updated to `fields`."""
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is None:
+        page = model(slug=slug, **fields)
+        parent.add_child(instance=page)
+        for name, objects in (m2m or {}).items():
+            getattr(page, name).set(objects)
+        revision = page.save_revision()
+        if publish:
+            revision.publish()
+        return page
+    update_page(page, fields, publish=publish, m2m=m2m)
+    return page
+
+
+MODULE_QUIZ_RULES = {"pass_mark": 80, "attempts_allowed": 0, "cooldown_minutes": 5}
+FINAL_QUIZ_RULES = {
+    "pass_mark": 80,
+    "attempts_allowed": 3,
+    "cooldown_minutes": 60,
+    "questions_to_draw": 10,
+    "draw_per_tag": False,
+    "shuffle_questions": True,
+    "shuffle_choices": True,
+    "time_limit_minutes": 30,
+    "feedback_mode": "after_each",
+}
+
+
+def import_quiz(title, data, rules):
+    """The quiz with this title, created from `data` if it does not exist yet. An existing
+    quiz is left as editors have it: attempts keep their own snapshots either way."""
+    quiz = Quiz.objects.filter(title=title).first()
+    if quiz is not None:
+        return quiz
+    quiz = Quiz(title=title, intro=data.get("intro", ""), **rules)
+    for position, item in enumerate(data["questions"]):
+        kind = item["type"]
+        question = Question(
+            kind=kind,
+            text=item["text"],
+            vignette=item.get("vignette", ""),
+            explanation=item.get("explanation", ""),
+            tags=", ".join(item.get("tags", [])),
+            scoring=Scoring.PARTIAL if kind == QuestionKind.MULTIPLE else Scoring.ALL_OR_NOTHING,
+            sort_order=position,
+        )
+        question.choices = [
+            Choice(text=c["text"], is_correct=c["correct"], feedback=c.get("feedback", ""),
+                   sort_order=n)
+            for n, c in enumerate(item["choices"])
+        ]
+        quiz.questions.add(question)
+    quiz.save()
+    quiz.save_revision().publish()
+    return quiz
+
+
+def import_module(course, data, publish=True, key=None, quizzes=None):
+    """Create or update a module and its lessons; `quizzes` maps lesson slugs to quizzes."""
+    quizzes = quizzes or {}
+    key = key or course.slug
+    module = upsert_child(
+        course,
+        ModulePage,
+        data["slug"],
+        {
+            "title": data["title"],
+            "intro": data.get("intro", ""),
+            "objectives": _list_stream("objective", data.get("objectives", []), key, data["slug"]),
+        },
+        publish,
+    )
+    for lesson in data["lessons"]:
+        lesson_key = (key, data["slug"], lesson["slug"])
+        upsert_child(
+            module,
+            LessonPage,
+            lesson["slug"],
+            {
+                "title": lesson["title"],
+                "estimated_minutes": lesson.get("estimated_minutes", 10),
+                "content_note": lesson.get("content_note", ""),
+                "body": [
+                    _body_block(block, stable_id(*lesson_key, "body", index))
+                    for index, block in enumerate(lesson["body"])
+                ],
+                "sources": _list_stream("source", lesson.get("sources", []), *lesson_key),
+                "quiz": quizzes.get(lesson["slug"]),
+            },
+            publish,
+        )
+    return module
+
+
+def final_assessment_lesson():
+    """The closing lesson that holds a course's final assessment."""
+    return {
+                "slug": "final-assessment",
+                "title": "Final assessment",
+                "estimated_minutes": 20,
+                "content_note": "",
+                "body": [
+                    {
+                        "type": "paragraph",
+                        "value": "<p>The final assessment draws 10 questions from a larger "
+                        "pool, so each attempt is a little different. You need 80% to pass. "
+                        "You have three attempts, an hour apart, and 30 minutes for each: if "
+                        "you need more time, ask the site team for an adjustment.</p>",
+                    },
+                    {
+                        "type": "callout",
+                        "value": {
+                            "kind": "practice_tip",
+                            "title": "Take a break first if you need one",
+                            "text": "<p>Your progress is saved. Come back when you are ready.</p>",
+                        },
+                    },
+                ],
+                "sources": [],
+            }
+
+
+@transaction.atomic
+def import_course(index: CourseIndexPage, data, core_module=None, publish=True, image=None):
+    """Create or update the course described by `data` under `index`; `core_module`, if
+    given, is a module placed first in the course."""
+    fields = {
+        "title": data["title"],
+        "summary": data["summary"],
+        "sensitive_topics": data.get("sensitive_topics", ""),
+        "estimated_minutes": data.get("estimated_minutes", 0),
+        "certificate_validity_months": data.get("certificate_validity_months", 24),
+        "learning_objectives": _list_stream("objective", data.get("objectives", []), data["slug"]),
+        "topics_covered": _list_stream("topic", data.get("topics_covered", []), data["slug"]),
+    }
+    if image is not None:
+        fields["image"] = image
+    audiences = []
+    for slug in data.get("audiences", []):
+        audience, _ = Audience.objects.get_or_create(
+            slug=slug, defaults={"name": AUDIENCE_NAMES.get(slug, slug.replace("-", " ").title())}
+        )
+        audiences.append(audience)
+    course = upsert_child(
+        index, CoursePage, data["slug"], fields, publish=publish, m2m={"audiences": audiences}
+    )
+    modules = ([dict(core_module, shared=True)] if core_module else []) + [
+        dict(module) for module in data["modules"]
+    ]
+    final = None
+    if data.get("final_assessment") and modules:
+        final = import_quiz(
+            f"{data['title']}: final assessment", data["final_assessment"], FINAL_QUIZ_RULES
+        )
+        modules[-1]["lessons"] = [*modules[-1]["lessons"], final_assessment_lesson()]
+    for module in modules:
+        quizzes = {}
+        if module.get("quiz") and module["lessons"]:
+            # A shared module's quiz is one quiz for every course that includes it.
+            owner = "Shared" if module.get("shared") else data["title"]
+            quiz = import_quiz(f"{owner}: {module['title']}", module["quiz"], MODULE_QUIZ_RULES)
+            last_own = [le for le in module["lessons"] if le["slug"] != "final-assessment"]
+            quizzes[last_own[-1]["slug"]] = quiz
+        if final is not None and module is modules[-1]:
+            quizzes["final-assessment"] = final
+        import_module(course, module, publish=publish, quizzes=quizzes)
+    return course

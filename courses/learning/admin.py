@@ -1,0 +1,86 @@
+"""Read-only admin listings of learner records (enrolments)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from courses.admin_base import QuerySetIndexView, QuerySetViewSetMixin
+from courses.models import CoursePage, Enrolment
+
+
+class EnrolmentFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(
+        queryset=CoursePage.objects.order_by("title"), label=_("Course")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[
+            ("completed", _("Completed")),
+            ("in_progress", _("In progress")),
+            ("not_started", _("Not started")),
+            ("left", _("Left the course")),
+        ],
+        method="filter_status",
+        empty_label=_("Any"),
+    )
+    enrolled_at = django_filters.DateFromToRangeFilter(
+        label=_("Enrolled"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = ["course", "status", "enrolled_at"]
+
+    def filter_status(self, queryset, name, value):
+        if value == "completed":
+            return queryset.filter(completed_at__isnull=False)
+        if value == "in_progress":
+            return queryset.filter(completed_at__isnull=True, lessons_completed__gt=0)
+        if value == "not_started":
+            return queryset.filter(lessons_completed=0, unenrolled_at__isnull=True)
+        if value == "left":
+            return queryset.filter(unenrolled_at__isnull=False)
+        return queryset
+
+
+class EnrolmentViewSet(QuerySetViewSetMixin, ModelViewSet):
+    model = Enrolment
+    index_view_class = QuerySetIndexView
+    icon = "user"
+    menu_label = _("Enrolments")
+    menu_order = 310
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        "user",
+        "course",
+        "cycle",
+        "progress_percent",
+        "enrolled_at",
+        "completed_at",
+        "due_at",
+    ]
+    filterset_class = EnrolmentFilterSet
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    search_backend_name = None
+    ordering = ["-enrolled_at"]
+    inspect_view_fields = [
+        "user",
+        "course",
+        "cycle",
+        "enrolled_at",
+        "unenrolled_at",
+        "completed_at",
+        "due_at",
+        "lessons_completed",
+        "lessons_total",
+        "progress_percent",
+        "last_activity_at",
+    ]
+    list_per_page = 50
+    form_fields = ["due_at"]  # never shown: the permission policy allows viewing only
+
+    def get_queryset(self, request):
+        return Enrolment.objects.select_related("user", "course")

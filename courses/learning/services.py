@@ -1,0 +1,218 @@
+"""Enrolment and progress services: every change to a learner's record goes through here.
+
+Each event (enrol, open a lesson, complete a lesson) updates the enrolment's stored progress,
+so pages that list enrolments never count lessons one by one. Course completion is recorded
+by a conditional UPDATE (`completed_at IS NULL`), so it happens exactly once however many
+requests race to it, and `course_completed` is sent after the transaction commits.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from courses.models import Enrolment, LessonPage, LessonProgress
+from courses.signals import course_completed, lesson_completed
+
+# Time spent on a lesson is the time between opening it and completing it, capped so that a
+# lesson left open overnight does not count as hours of study.
+LESSON_TIME_CAP_SECONDS = 60 * 60
+
+
+def course_lessons(course):
+    """The course's live lessons in tree order (one query)."""
+    return list(
+        LessonPage.objects.descendant_of(course)
+        .live()
+        .order_by("path")
+        .only("id", "title", "path", "depth", "url_path", "slug", "locale_id",
+              "estimated_minutes", "content_note")
+    )
+
+
+def module_groups(lessons):
+    """Lessons grouped by their module (parent path), in order."""
+    groups = {}
+    for lesson in lessons:
+        groups.setdefault(lesson.path[: -LessonPage.steplen], []).append(lesson)
+    return list(groups.values())
+
+
+def locked_lesson_ids(course, lessons, completed_ids):
+    """With sequential modules, every lesson after the first incomplete module is locked."""
+    if not course.sequential_modules:
+        return set()
+    locked, blocked = set(), False
+    for group in module_groups(lessons):
+        if blocked:
+            locked.update(lesson.id for lesson in group)
+        elif any(lesson.id not in completed_ids for lesson in group):
+            blocked = True
+    return locked
+
+
+def current_enrolment(user, course):
+    """The learner's active enrolment in the course (latest cycle), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrolment.objects.active()
+        .filter(user=user, course=course)
+        .order_by("-cycle")
+        .first()
+    )
+
+
+def completed_lesson_ids(enrolment):
+    if enrolment is None:
+        return set()
+    return set(
+        LessonProgress.objects.filter(enrolment=enrolment, completed_at__isnull=False)
+        .values_list("lesson_id", flat=True)
+    )
+
+
+def recompute_progress(enrolment, lessons=None, completed_ids=None):
+    """Store the enrolment's lesson counts, percentage and next lesson."""
+    lessons = course_lessons(enrolment.course) if lessons is None else lessons
+    completed_ids = completed_lesson_ids(enrolment) if completed_ids is None else completed_ids
+    done = sum(1 for lesson in lessons if lesson.id in completed_ids)
+    total = len(lessons)
+    next_lesson = next((lesson for lesson in lessons if lesson.id not in completed_ids), None)
+    values = {
+        "lessons_completed": done,
+        "lessons_total": total,
+        "progress_percent": (100 * done) // total if total else 0,
+        "next_lesson_id": next_lesson.id if next_lesson else None,
+        "last_activity_at": timezone.now(),
+    }
+    Enrolment.objects.filter(pk=enrolment.pk).update(**values)
+    for name, value in values.items():
+        setattr(enrolment, name, value)
+    return done == total and total > 0
+
+
+@transaction.atomic
+def enrol(user, course, due_at=None):
+    """Enrol the learner (or re-activate their enrolment). Returns (enrolment, created)."""
+    latest = Enrolment.objects.filter(user=user, course=course).order_by("-cycle").first()
+    if latest is not None:
+        if latest.unenrolled_at is not None:
+            latest.unenrolled_at = None
+            latest.save(update_fields=["unenrolled_at"])
+        return latest, False
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(user=user, course=course, cycle=1, due_at=due_at)
+    except IntegrityError:
+        # A second request enrolled the learner at the same moment: use that enrolment.
+        return Enrolment.objects.get(user=user, course=course, cycle=1), False
+    recompute_progress(enrolment)
+    return enrolment, True
+
+
+@transaction.atomic
+def recertify(user, course):
+    """Open a new cycle of the course (fresh progress, history kept) for a learner whose
+    certificate has expired or expires soon. Returns the new enrolment, or None if not allowed."""
+    from courses.models import Certificate
+
+    latest = (
+        Enrolment.objects.select_for_update()
+        .filter(user=user, course=course)
+        .order_by("-cycle")
+        .first()
+    )
+    if latest is None or latest.completed_at is None:
+        return None
+    certificate = Certificate.objects.filter(enrolment=latest).first()
+    if certificate is None or not certificate.can_recertify:
+        return None
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                user=user, course=course, cycle=latest.cycle + 1, due_at=latest.due_at
+            )
+    except IntegrityError:
+        return Enrolment.objects.get(user=user, course=course, cycle=latest.cycle + 1)
+    recompute_progress(enrolment)
+    return enrolment
+
+
+def unenrol(enrolment):
+    """Leave the course. Progress and history are kept; enrolling again resumes."""
+    Enrolment.objects.filter(pk=enrolment.pk, unenrolled_at__isnull=True).update(
+        unenrolled_at=timezone.now()
+    )
+
+
+def record_lesson_opened(enrolment, lesson):
+    """Note that the learner opened the lesson now (for resume and time spent)."""
+    now = timezone.now()
+    updated = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).update(
+        last_opened_at=now
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                LessonProgress.objects.create(
+                    enrolment=enrolment, lesson=lesson, last_opened_at=now
+                )
+        except IntegrityError:
+            pass  # opened in another tab at the same moment
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=now)
+
+
+@dataclass
+class CompletionResult:
+    lesson_newly_completed: bool = False
+    course_newly_completed: bool = False
+    enrolment: Enrolment | None = None
+    lessons: list = field(default_factory=list)
+
+
+def complete_lesson(enrolment, lesson):
+    """Mark the lesson complete for this enrolment; idempotent and safe under races."""
+    now = timezone.now()
+    with transaction.atomic():
+        # Serialise completions of one enrolment (a row lock on PostgreSQL; SQLite
+        # serialises writers anyway). Lock only the enrolment row: locking the joined course
+        # page rows too would let parallel requests take the locks in different orders.
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=enrolment.pk)
+        )
+        try:
+            with transaction.atomic():
+                progress, _ = LessonProgress.objects.get_or_create(
+                    enrolment=enrolment, lesson=lesson, defaults={"last_opened_at": now}
+                )
+        except IntegrityError:
+            progress = LessonProgress.objects.get(enrolment=enrolment, lesson=lesson)
+        opened = progress.last_opened_at or progress.first_opened_at or now
+        spent = int(min(max((now - opened).total_seconds(), 0), LESSON_TIME_CAP_SECONDS))
+        newly = LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+            completed_at=now, time_spent_seconds=F("time_spent_seconds") + spent
+        )
+        lessons = course_lessons(enrolment.course)
+        all_done = recompute_progress(enrolment, lessons=lessons)
+        course_newly = False
+        if all_done:
+            course_newly = bool(
+                Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
+                    completed_at=now
+                )
+            )
+            if course_newly:
+                enrolment.completed_at = now
+        if newly:
+            transaction.on_commit(
+                lambda: lesson_completed.send(sender=Enrolment, enrolment=enrolment, lesson=lesson)
+            )
+        if course_newly:
+            transaction.on_commit(
+                lambda: course_completed.send(sender=Enrolment, enrolment=enrolment)
+            )
+    return CompletionResult(bool(newly), course_newly, enrolment, lessons)

@@ -1,0 +1,196 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.content.sanitize import clean_plain_text
+from courses.learning import services as progress
+from courses.learning.completion import unmet_requirements
+from courses.models import CompletionRule, CoursePage, Enrolment, LessonPage, Reflection
+
+REFLECTION_MAX_LENGTH = 5000
+
+
+@login_required
+@require_POST
+def save_reflection(request, lesson_id, block_id):
+    """Save (or, when emptied, delete) the learner's private answer to a reflection prompt."""
+    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
+    if block_id not in lesson.reflection_block_ids():
+        raise Http404(_("This lesson has no such reflection prompt."))
+    anchor = f"{lesson.url}#reflection-{block_id}"
+    try:
+        text = clean_plain_text(request.POST.get("text", ""), max_length=REFLECTION_MAX_LENGTH)
+    except ValueError:
+        messages.error(
+            request,
+            _("Your answer is too long: keep it under %(n)s characters. Nothing was saved.")
+            % {"n": REFLECTION_MAX_LENGTH},
+        )
+        return redirect(anchor)
+    if text:
+        Reflection.objects.update_or_create(
+            user=request.user, lesson=lesson, block_id=block_id, defaults={"text": text}
+        )
+        messages.success(request, _("Your answer was saved. Only you can see it."))
+    else:
+        Reflection.objects.filter(user=request.user, lesson=lesson, block_id=block_id).delete()
+        messages.success(request, _("Your answer was cleared."))
+    return redirect(anchor)
+
+
+def refuse(request, message, status=403, back_url=None):
+    """A clear page explaining why the action was refused; nothing was saved."""
+    return render(
+        request,
+        "courses/learning/refused.html",
+        {"message": message, "back_url": back_url},
+        status=status,
+    )
+
+
+def _live_course(course_id):
+    return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+
+
+@login_required
+@require_POST
+def enrol(request, course_id):
+    course = _live_course(course_id)
+    enrolment = progress.current_enrolment(request.user, course)
+    if enrolment is None and not course.allow_self_enrolment:
+        return refuse(
+            request,
+            _("This course is open only to members of a cohort. Ask your organisation for an "
+              "invitation link."),
+            back_url=course.url,
+        )
+    enrolment, created = progress.enrol(request.user, course)
+    if created:
+        messages.success(request, _("You are enrolled. Your progress is saved as you go."))
+    else:
+        messages.info(request, _("Welcome back: you can carry on where you left off."))
+    target = enrolment.next_lesson or course
+    return redirect(target.get_url(request))
+
+
+@login_required
+@require_POST
+def recertify(request, course_id):
+    """Start the course again to renew an expired or soon-expiring certificate."""
+    course = _live_course(course_id)
+    enrolment = progress.recertify(request.user, course)
+    if enrolment is None:
+        return refuse(
+            request,
+            _("You can renew a certificate when it has expired or is about to expire."),
+            back_url=course.url,
+        )
+    messages.success(
+        request,
+        _("You have started %(course)s again. Your earlier certificate and history are kept.")
+        % {"course": course.title},
+    )
+    return redirect((enrolment.next_lesson or course).get_url(request))
+
+
+def unenrol(request, course_id):
+    """GET asks for confirmation; POST leaves the course, keeping the learner's history."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    course = _live_course(course_id)
+    enrolment = progress.current_enrolment(request.user, course)
+    if enrolment is None:
+        return refuse(request, _("You are not enrolled in this course."), 404, course.url)
+    if request.method == "POST":
+        progress.unenrol(enrolment)
+        messages.success(
+            request,
+            _("You have left %(course)s. Your progress is kept if you enrol again.")
+            % {"course": course.title},
+        )
+        return redirect("courses:dashboard")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = {"course": course, "enrolment": enrolment}
+    return render(request, "courses/learning/unenrol.html", context)
+
+
+@login_required
+@require_POST
+def complete_lesson(request, lesson_id):
+    """Mark complete and continue: idempotent, refuses what the learner may not do."""
+    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
+    course = lesson.course
+    if course is None or not course.live:
+        raise Http404(_("This lesson is not part of a published course."))
+    enrolment = progress.current_enrolment(request.user, course)
+    if enrolment is None:
+        return refuse(
+            request,
+            _("Enrol in %(course)s to record your progress.") % {"course": course.title},
+            back_url=course.url,
+        )
+    lessons = progress.course_lessons(course)
+    completed = progress.completed_lesson_ids(enrolment)
+    if lesson.id in progress.locked_lesson_ids(course, lessons, completed):
+        return refuse(
+            request,
+            _("This lesson unlocks when you complete the earlier modules."),
+            back_url=course.url,
+        )
+    if lesson.id not in completed and course.completion_rule == CompletionRule.LESSONS_AND_QUIZZES:
+        unmet = unmet_requirements(request.user, lesson)
+        if unmet:
+            for message in unmet:
+                messages.error(request, message)
+            return redirect(lesson.get_url(request))
+    result = progress.complete_lesson(enrolment, lesson)
+    if result.course_newly_completed:
+        messages.success(
+            request, _("You have completed %(course)s. Well done.") % {"course": course.title}
+        )
+        return redirect(course.get_url(request))
+    next_lesson = result.enrolment.next_lesson
+    if next_lesson is None:
+        return redirect(course.get_url(request))
+    return redirect(next_lesson.get_url(request))
+
+
+@login_required
+def dashboard(request):
+    """My learning: current courses with progress and where to resume, then completed ones."""
+    enrolments = list(
+        Enrolment.objects.active()
+        .filter(user=request.user)
+        .select_related("course", "next_lesson", "cohort__organisation")
+        .order_by("completed_at", "due_at", "-last_activity_at")
+    )
+    from courses.models import Certificate
+
+    current = [e for e in enrolments if e.completed_at is None and e.course.live]
+    completed = [e for e in enrolments if e.completed_at is not None]
+    certificates = list(Certificate.objects.filter(user=request.user).order_by("-issued_at"))
+    renewing = {e.course_id for e in current if e.cycle > 1}
+    seen = set()
+    for certificate in certificates:
+        certificate.current_status = certificate.status()
+        # Offer renewal on the newest certificate of a course, unless already renewing.
+        certificate.is_latest = (
+            certificate.course_id not in seen and certificate.course_id not in renewing
+        )
+        seen.add(certificate.course_id)
+    return render(
+        request,
+        "courses/learning/dashboard.html",
+        {
+            "current": current,
+            "completed": completed,
+            "certificates": certificates,
+            "now": timezone.now(),
+        },
+    )

@@ -1,0 +1,64 @@
+"""Every receiver of the courses app. `CoursesConfig.ready()` connects them; each one hands
+the work to a domain service."""
+
+from django.core.cache import cache
+
+from courses.certificates import services as certificates
+from courses.cohorts import access as cohort_access
+from courses.cohorts import services as cohorts
+from courses.learning import quiz_link
+
+
+def issue_certificate_on_completion(sender, enrolment, **kwargs):
+    """course_completed: the learner gets this cycle's certificate (once)."""
+    certificates.issue_certificate(enrolment)
+
+
+def complete_lessons_on_quiz_pass(sender, attempt, user, quiz, passed, **kwargs):
+    """quizzes' attempt_submitted: a pass completes the lessons that hold the quiz."""
+    if passed:
+        quiz_link.complete_lessons_holding(user, quiz)
+
+
+def accept_invitations_on_signup(sender, instance, created, raw=False, **kwargs):
+    """post_save of the user model: a new account with invitations joins those cohorts."""
+    if created and not raw and instance.email:
+        cohorts.accept_invitations(instance)
+
+
+def forget_can_manage(sender, instance, action, reverse, pk_set, **kwargs):
+    """m2m_changed on Organisation.managers: the Manage link appears or goes at once."""
+    if action not in {"post_add", "post_remove", "pre_clear"}:
+        return
+    if reverse:
+        user_ids = [instance.pk]
+    elif action == "pre_clear":
+        user_ids = list(instance.managers.values_list("pk", flat=True))
+    else:
+        user_ids = list(pk_set or ())
+    cache.delete_many([cohort_access.nav_cache_key(pk) for pk in user_ids])
+
+
+def connect():
+    """Connect every receiver (called once, from `CoursesConfig.ready()`)."""
+    from django.conf import settings
+    from django.db.models.signals import m2m_changed, post_save
+
+    from courses.models import Organisation
+    from courses.signals import course_completed
+    from quizzes.signals import attempt_submitted
+
+    course_completed.connect(
+        issue_certificate_on_completion, dispatch_uid="courses_issue_certificate"
+    )
+    attempt_submitted.connect(complete_lessons_on_quiz_pass, dispatch_uid="courses_quiz_pass")
+    post_save.connect(
+        accept_invitations_on_signup,
+        sender=settings.AUTH_USER_MODEL,
+        dispatch_uid="courses_accept_invitations",
+    )
+    m2m_changed.connect(
+        forget_can_manage,
+        sender=Organisation.managers.through,
+        dispatch_uid="courses_forget_can_manage",
+    )
