@@ -13,7 +13,7 @@ help:
 	@echo "make test   set up .venv with dev tools, run ruff and the whole pytest suite"
 	@echo "make e2e    browser tests only (needs /usr/bin/chromium)"
 	@echo "make bench  benchmarks (see bench/)"
-	@echo "make lint   ruff only"
+	@echo "make lint   ruff check and format, template indentation, import contracts"
 
 # A venv whose interpreter no longer runs (moved, Python upgraded) is rebuilt.
 venv:
@@ -43,8 +43,13 @@ run: demo
 	@echo "Stop it with Ctrl+C."
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# Lint: ruff (rules and format), template indentation, and the import contracts in
+# pyproject.toml. .pre-commit-config.yaml runs the same checks on commit.
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check $$(git ls-files '*.html' 2>/dev/null || find courses quizzes site -name '*.html')
+	PYTHONPATH=site $(VENV)/bin/lint-imports
 
 # The unit suite runs on every core (pytest-xdist); the browser tests share one Chromium.
 test: install-dev lint

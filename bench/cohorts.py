@@ -43,9 +43,7 @@ def parse_args(argv):
     parser.add_argument(
         "--iterations", type=int, default=20, help="timed requests of each kind (default 20)"
     )
-    parser.add_argument(
-        "--exports", type=int, default=3, help="timed full CSV exports (default 3)"
-    )
+    parser.add_argument("--exports", type=int, default=3, help="timed full CSV exports (default 3)")
     parser.add_argument(
         "--warmup", type=int, default=2, help="untimed requests of each kind first (default 2)"
     )
@@ -96,7 +94,9 @@ def seed():
     )
     organisation = factories.make_organisation(name="Bench Constabulary", managers=[manager])
     cohort = factories.make_cohort(
-        course, organisation=organisation, name="All staff 2026",
+        course,
+        organisation=organisation,
+        name="All staff 2026",
         due_on=timezone.localdate() + timedelta(days=30),
     )
 
@@ -185,9 +185,17 @@ def seed():
                 for position, quiz in ((10, quizzes[0]), (LESSONS, quizzes[1])):
                     if k >= position - 1:
                         yield Attempt(
-                            user=learner, quiz=quiz, number=1, status="submitted", snapshot=[],
-                            passed=rng.random() < 0.85, pass_mark=80, submitted_at=now,
-                            score=1, max_score=1, percent=100,
+                            user=learner,
+                            quiz=quiz,
+                            number=1,
+                            status="submitted",
+                            snapshot=[],
+                            passed=rng.random() < 0.85,
+                            pass_mark=80,
+                            submitted_at=now,
+                            score=1,
+                            max_score=1,
+                            percent=100,
                         )
 
         Attempt.objects.bulk_create(attempts(), batch_size=2_000)

@@ -56,14 +56,29 @@ def quiz_questions():
     questions = []
     for n in range(QUESTIONS):
         if n % 5 == 3:
-            questions.append(("true_false", f"Statement {n + 1} is true.",
-                              [("True", n % 2 == 0), ("False", n % 2 == 1)]))
+            questions.append(
+                (
+                    "true_false",
+                    f"Statement {n + 1} is true.",
+                    [("True", n % 2 == 0), ("False", n % 2 == 1)],
+                )
+            )
         elif n % 5 == 4:
-            questions.append(("multiple", f"Question {n + 1}: choose all that apply.",
-                              [(f"Option {c}", c in "ABD") for c in "ABCDE"]))
+            questions.append(
+                (
+                    "multiple",
+                    f"Question {n + 1}: choose all that apply.",
+                    [(f"Option {c}", c in "ABD") for c in "ABCDE"],
+                )
+            )
         else:
-            questions.append(("single", f"Question {n + 1}: which is right?",
-                              [(f"Answer {c}", c == "B") for c in "ABCD"]))
+            questions.append(
+                (
+                    "single",
+                    f"Question {n + 1}: which is right?",
+                    [(f"Answer {c}", c == "B") for c in "ABCD"],
+                )
+            )
     return questions
 
 
@@ -100,7 +115,9 @@ def seed():
     rng = random.Random(SEED)
     with _setup.stopwatch(f"  quiz ({QUESTIONS} questions)"):
         quiz = factories.make_quiz(
-            title="Bench quiz", questions=quiz_questions(), review_before_submit=False,
+            title="Bench quiz",
+            questions=quiz_questions(),
+            review_before_submit=False,
             pass_mark=60,
         )
         snapshot = build_snapshot(quiz, draw_questions(quiz, rng), rng)
@@ -109,8 +126,12 @@ def seed():
     with _setup.stopwatch(f"  {LEARNERS + TAKERS:,} learners"):
         password = make_password(PASSWORD)
         users = User.objects.bulk_create(
-            User(email=f"learner{n:05d}@example.org", first_name="Learner",
-                 last_name=f"{n:05d}", password=password)
+            User(
+                email=f"learner{n:05d}@example.org",
+                first_name="Learner",
+                last_name=f"{n:05d}",
+                password=password,
+            )
             for n in range(LEARNERS + TAKERS)
         )
     learners, takers = users[:LEARNERS], users[LEARNERS:]
@@ -127,17 +148,29 @@ def seed():
         for position, (question, difficulty, slope) in enumerate(items, start=1):
             chosen, _right = answer(rng, question, ability, difficulty, slope)
             points = score_question(
-                question["kind"], question["scoring"],
-                [(c["id"], c["correct"]) for c in question["choices"]], chosen,
+                question["kind"],
+                question["scoring"],
+                [(c["id"], c["correct"]) for c in question["choices"]],
+                chosen,
             )
             total += points
             rows.append((question["id"], position, chosen, points))
         percent = round(100 * total / QUESTIONS, 2)
-        attempts.append(Attempt(
-            user=user, quiz=quiz, number=number, status=AttemptStatus.SUBMITTED,
-            submitted_at=now, snapshot=snapshot, score=total, max_score=QUESTIONS,
-            percent=percent, passed=percent >= quiz.pass_mark, pass_mark=quiz.pass_mark,
-        ))
+        attempts.append(
+            Attempt(
+                user=user,
+                quiz=quiz,
+                number=number,
+                status=AttemptStatus.SUBMITTED,
+                submitted_at=now,
+                snapshot=snapshot,
+                score=total,
+                max_score=QUESTIONS,
+                percent=percent,
+                passed=percent >= quiz.pass_mark,
+                pass_mark=quiz.pass_mark,
+            )
+        )
         answer_sets.append(rows)
 
     with _setup.stopwatch(f"  {len(attempts):,} attempts"):
@@ -146,8 +179,13 @@ def seed():
     def answer_rows():
         for attempt, rows in zip(attempts, answer_sets, strict=True):
             for question_id, position, chosen, points in rows:
-                yield AttemptAnswer(attempt=attempt, question_id=question_id, position=position,
-                                    choice_ids=chosen, score=points)
+                yield AttemptAnswer(
+                    attempt=attempt,
+                    question_id=question_id,
+                    position=position,
+                    choice_ids=chosen,
+                    score=points,
+                )
 
     with _setup.stopwatch(f"  {len(attempts) * QUESTIONS:,} answers"):
         AttemptAnswer.objects.bulk_create(answer_rows(), batch_size=5_000)
@@ -195,8 +233,12 @@ def time_taking(quiz, takers, iterations, warmup):
 
     results = [
         _setup.measure(
-            "POST start attempt", lambda: client.post(start_url), iterations,
-            warmup=warmup, before=login_next, check=_setup.expect(302),
+            "POST start attempt",
+            lambda: client.post(start_url),
+            iterations,
+            warmup=warmup,
+            before=login_next,
+            check=_setup.expect(302),
         )
     ]
 
@@ -210,10 +252,16 @@ def time_taking(quiz, takers, iterations, warmup):
         pending["data"] = {**factories.correct_answers(attempt), "action": "submit"}
         pending["attempt"] = attempt
 
-    results.append(_setup.measure(
-        f"GET attempt form ({QUESTIONS} questions)", lambda: client.get(pending["url"]),
-        iterations, warmup=warmup, before=open_attempt, check=_setup.expect(200),
-    ))
+    results.append(
+        _setup.measure(
+            f"GET attempt form ({QUESTIONS} questions)",
+            lambda: client.get(pending["url"]),
+            iterations,
+            warmup=warmup,
+            before=open_attempt,
+            check=_setup.expect(200),
+        )
+    )
 
     submitted = []
 
@@ -224,10 +272,16 @@ def time_taking(quiz, takers, iterations, warmup):
             raise RuntimeError(f"Attempt {attempt.pk} not scored: {attempt.status}")
         submitted.append(attempt.pk)
 
-    results.append(_setup.measure(
-        f"POST submit ({QUESTIONS} answers)", lambda: client.post(pending["url"], pending["data"]),
-        iterations, warmup=warmup, before=open_attempt, check=check_submit,
-    ))
+    results.append(
+        _setup.measure(
+            f"POST submit ({QUESTIONS} answers)",
+            lambda: client.post(pending["url"], pending["data"]),
+            iterations,
+            warmup=warmup,
+            before=open_attempt,
+            check=check_submit,
+        )
+    )
     return results
 
 
@@ -237,17 +291,25 @@ def time_admin(quiz, iterations, warmup):
 
     from quizzes.admin_views import analysis_url
 
-    admin = get_user_model().objects.create_superuser(email="admin@example.org",
-                                                      password=PASSWORD)
+    admin = get_user_model().objects.create_superuser(email="admin@example.org", password=PASSWORD)
     client = Client()
     client.force_login(admin)
     url = analysis_url(quiz)
     return [
-        _setup.measure("GET admin report (first attempts)", lambda: client.get(url),
-                       iterations, warmup=warmup, check=_setup.expect(200)),
-        _setup.measure("GET admin report CSV (all attempts)",
-                       lambda: client.get(url, {"attempts": "all", "export": "csv"}),
-                       iterations, warmup=warmup, check=_setup.expect(200)),
+        _setup.measure(
+            "GET admin report (first attempts)",
+            lambda: client.get(url),
+            iterations,
+            warmup=warmup,
+            check=_setup.expect(200),
+        ),
+        _setup.measure(
+            "GET admin report CSV (all attempts)",
+            lambda: client.get(url, {"attempts": "all", "export": "csv"}),
+            iterations,
+            warmup=warmup,
+            check=_setup.expect(200),
+        ),
     ]
 
 
@@ -259,8 +321,10 @@ def print_table(title, results, note):
     print(header)
     print("-" * len(header))
     for r in results:
-        print(f"{r.name:<{width}}  {r.median_ms:>9.1f}  {r.p95_ms:>9.1f}  "
-              f"{max(r.seconds) * 1000:>9.1f}  {r.max_queries:>7}")
+        print(
+            f"{r.name:<{width}}  {r.median_ms:>9.1f}  {r.p95_ms:>9.1f}  "
+            f"{max(r.seconds) * 1000:>9.1f}  {r.max_queries:>7}"
+        )
     print(note)
 
 
@@ -287,12 +351,20 @@ def run(args):
         quiz, takers, expected = seed()
 
     first, analysis = time_analysis(
-        f"analyse_quiz, first attempts ({expected['first']:,})", quiz, True, args.runs,
-        args.warmup, expected["first"],
+        f"analyse_quiz, first attempts ({expected['first']:,})",
+        quiz,
+        True,
+        args.runs,
+        args.warmup,
+        expected["first"],
     )
     every, _ = time_analysis(
-        f"analyse_quiz, all attempts ({expected['all']:,})", quiz, False, args.runs,
-        args.warmup, expected["all"],
+        f"analyse_quiz, all attempts ({expected['all']:,})",
+        quiz,
+        False,
+        args.runs,
+        args.warmup,
+        expected["all"],
     )
     describe(analysis)
     admin = time_admin(quiz, min(args.runs, args.iterations), args.warmup)
@@ -311,8 +383,9 @@ def run(args):
     )
     print()
     print(_setup.environment_line())
-    print(f"Whole run (seeding and timing, not database setup): "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"Whole run (seeding and timing, not database setup): {time.perf_counter() - started:.1f} s"
+    )
     worst = max(first.median_ms, every.median_ms)
     if worst > 2_000:
         print(f"WARNING: analysis median {worst:.0f} ms is over the 2,000 ms target")

@@ -60,8 +60,15 @@ def csv_rows(analysis):
     """One row per question and choice (and one for blank answers, when there are any)."""
     yield CSV_HEADER
     for q in analysis.questions:
-        base = [q.question_id, q.text, q.in_quiz, q.attempts, rounded(q.facility),
-                rounded(q.sd), rounded(q.discrimination)]
+        base = [
+            q.question_id,
+            q.text,
+            q.in_quiz,
+            q.attempts,
+            rounded(q.facility),
+            rounded(q.sd),
+            rounded(q.discrimination),
+        ]
         for c in q.choices:
             yield [*base, c.choice_id, c.text, c.correct, c.count, rounded(c.rate)]
         if q.unanswered:

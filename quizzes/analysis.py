@@ -34,6 +34,7 @@ EPSILON = 1e-12
 
 # --- plain statistics -------------------------------------------------------------------
 
+
 def mean(values):
     return math.fsum(values) / len(values) if values else None
 
@@ -96,6 +97,7 @@ def cronbach_alpha(matrix):
 
 # --- results ----------------------------------------------------------------------------
 
+
 @dataclass
 class ChoiceStats:
     choice_id: int
@@ -143,6 +145,7 @@ class Analysis:
 
 # --- pure functions on plain rows -------------------------------------------------------
 
+
 def select_attempts(attempt_rows, first_only=True):
     """Ids of the attempts to analyse, from (id, user_id, number, status) rows.
 
@@ -175,15 +178,18 @@ def analyse(answer_rows, *, labels=None, order=None, live_ids=None, first_only=T
         by_question[question_id].append((attempt_id, score, max_score, choice_ids or ()))
 
     totals = {
-        attempt_id: (math.fsum(s for s, _m in items.values()),
-                     math.fsum(m for _s, m in items.values()))
+        attempt_id: (
+            math.fsum(s for s, _m in items.values()),
+            math.fsum(m for _s, m in items.values()),
+        )
         for attempt_id, items in by_attempt.items()
     }
     rank = {qid: n for n, qid in enumerate(order or [])}
     question_ids = sorted(by_question, key=lambda qid: (qid not in rank, rank.get(qid, 0), qid))
     questions = [
-        question_stats(qid, by_question[qid], totals, labels.get(qid),
-                       live_ids is None or qid in live_ids)
+        question_stats(
+            qid, by_question[qid], totals, labels.get(qid), live_ids is None or qid in live_ids
+        )
         for qid in question_ids
     ]
     return Analysis(first_only, whole_test_stats(by_attempt, totals, question_ids), questions)
@@ -209,12 +215,20 @@ def question_stats(question_id, rows, totals, label, in_quiz=True):
     choices = []
     for choice in label.get("choices", []):
         count = counts.pop(choice["id"], 0)
-        choices.append(ChoiceStats(choice["id"], choice.get("text", ""),
-                                   bool(choice.get("correct")), count, 100 * count / n))
+        choices.append(
+            ChoiceStats(
+                choice["id"],
+                choice.get("text", ""),
+                bool(choice.get("correct")),
+                count,
+                100 * count / n,
+            )
+        )
     for choice_id in sorted(counts):  # selected, but unknown to the label: keep the figure
         count = counts[choice_id]
-        choices.append(ChoiceStats(choice_id, f"Choice #{choice_id}", False, count,
-                                   100 * count / n))
+        choices.append(
+            ChoiceStats(choice_id, f"Choice #{choice_id}", False, count, 100 * count / n)
+        )
     return QuestionStats(
         question_id=question_id,
         text=label.get("text") or f"Question #{question_id}",
@@ -296,13 +310,17 @@ def labels_from_snapshots(snapshots):
             for choice in question.get("choices", []):
                 if choice["id"] not in known:
                     label["choices"].append(
-                        {"id": choice["id"], "text": choice.get("text", ""),
-                         "correct": bool(choice.get("correct"))}
+                        {
+                            "id": choice["id"],
+                            "text": choice.get("text", ""),
+                            "correct": bool(choice.get("correct")),
+                        }
                     )
     return labels
 
 
 # --- the one function that reads the database ------------------------------------------
+
 
 def analyse_quiz(quiz, first_only=True):
     """The analysis of a quiz (or quiz id) from the database, in at most four queries."""

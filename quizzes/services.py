@@ -38,6 +38,7 @@ class QuizError(Exception):
 
 # --- starting ---------------------------------------------------------------------------
 
+
 def draw_questions(quiz, rng):
     """The questions for a new attempt: all, or a random draw (optionally across tags)."""
     questions = list(quiz.questions.prefetch_related("choices").order_by("sort_order", "pk"))
@@ -167,6 +168,7 @@ def start_attempt(user, quiz, rng=None, now=None):
 
 # --- answering --------------------------------------------------------------------------
 
+
 def parse_answers(attempt, data):
     """Read answers from POST data (`q<question id>` → choice ids). Returns (answers, errors).
 
@@ -231,8 +233,10 @@ def submit_attempt(attempt, answers, now=None):
     for position, question in enumerate(attempt.snapshot, start=1):
         chosen = answers.get(question["id"], [])
         choices = [(c["id"], c["correct"]) for c in question["choices"]]
-        points = 0.0 if reject else score_question(
-            question["kind"], question["scoring"], choices, chosen
+        points = (
+            0.0
+            if reject
+            else score_question(question["kind"], question["scoring"], choices, chosen)
         )
         total += points
         maximum += 1.0
@@ -265,7 +269,10 @@ def submit_attempt(attempt, answers, now=None):
         attempt.refresh_from_db()
         transaction.on_commit(
             lambda: attempt_submitted.send(
-                sender=Attempt, attempt=attempt, user=attempt.user, quiz=attempt.quiz,
+                sender=Attempt,
+                attempt=attempt,
+                user=attempt.user,
+                quiz=attempt.quiz,
                 passed=attempt.passed,
             )
         )
@@ -273,6 +280,7 @@ def submit_attempt(attempt, answers, now=None):
 
 
 # --- results ----------------------------------------------------------------------------
+
 
 def has_passed(user, quiz):
     """Has this learner ever passed this quiz? The function other apps call."""

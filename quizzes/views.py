@@ -45,7 +45,8 @@ def quiz_detail(request, quiz_id):
             "passed": any(a.passed for a in attempts),
             "question_count": quiz.questions_to_draw or quiz.questions.count(),
             "minutes": services.time_allowed(request.user, quiz)
-            if request.user.is_authenticated else quiz.time_limit_minutes or None,
+            if request.user.is_authenticated
+            else quiz.time_limit_minutes or None,
             "next": _next_url(request),
         },
     )

@@ -39,7 +39,6 @@ class QuizGroup(SnippetViewSetGroup):
 register_snippet(QuizGroup)
 
 
-
 @hooks.register("register_admin_urls")
 def register_quiz_analysis_urls():
     return [
@@ -53,7 +52,6 @@ def register_quiz_analysis_urls():
 
 @hooks.register("register_snippet_listing_buttons")
 def quiz_analysis_listing_button(snippet, user, next_url=None):
-    """"Item analysis" in each quiz's "more" menu in the quiz listing."""
+    """ "Item analysis" in each quiz's "more" menu in the quiz listing."""
     if isinstance(snippet, Quiz) and can_view_analysis(user):
-        yield Button(_("Item analysis"), url=analysis_url(snippet), icon_name="table",
-                     priority=25)
+        yield Button(_("Item analysis"), url=analysis_url(snippet), icon_name="table", priority=25)

@@ -99,22 +99,42 @@ def make_quiz(title="Indicators quiz", questions=None, **settings):
     from quizzes.models import Choice, Question, Quiz
 
     questions = questions or [
-        ("single", "Which is an indicator of control?",
-         [("Someone else holds their passport", True), ("They own a phone", False),
-          ("They are tired", False)]),
-        ("true_false", "A child can consent to their own exploitation.",
-         [("True", False), ("False", True)]),
-        ("multiple", "Which are signs of grooming? Choose all that apply.",
-         [("Gifts with strings attached", True), ("Secrecy demanded", True),
-          ("Homework help at school", False), ("Isolation from friends", True)]),
+        (
+            "single",
+            "Which is an indicator of control?",
+            [
+                ("Someone else holds their passport", True),
+                ("They own a phone", False),
+                ("They are tired", False),
+            ],
+        ),
+        (
+            "true_false",
+            "A child can consent to their own exploitation.",
+            [("True", False), ("False", True)],
+        ),
+        (
+            "multiple",
+            "Which are signs of grooming? Choose all that apply.",
+            [
+                ("Gifts with strings attached", True),
+                ("Secrecy demanded", True),
+                ("Homework help at school", False),
+                ("Isolation from friends", True),
+            ],
+        ),
     ]
     quiz = Quiz(title=title, **settings)
     for position, (kind, text, choices) in enumerate(questions):
-        question = Question(kind=kind, text=text, sort_order=position,
-                            explanation=f"Because: {text}", tags="indicators")
+        question = Question(
+            kind=kind,
+            text=text,
+            sort_order=position,
+            explanation=f"Because: {text}",
+            tags="indicators",
+        )
         question.choices = [
-            Choice(text=choice, is_correct=correct, sort_order=n,
-                   feedback=f"Feedback for {choice}")
+            Choice(text=choice, is_correct=correct, sort_order=n, feedback=f"Feedback for {choice}")
             for n, (choice, correct) in enumerate(choices)
         ]
         quiz.questions.add(question)

@@ -294,9 +294,9 @@ class CertificateRevokeView(
         reason = form.cleaned_data["reason"]
         now = timezone.now()
         with transaction.atomic():
-            revoked = Certificate.objects.filter(
-                pk=self.object.pk, revoked_at__isnull=True
-            ).update(revoked_at=now, revoked_reason=reason)
+            revoked = Certificate.objects.filter(pk=self.object.pk, revoked_at__isnull=True).update(
+                revoked_at=now, revoked_reason=reason
+            )
             if revoked:
                 self.object.revoked_at, self.object.revoked_reason = now, reason
                 log(
@@ -363,9 +363,7 @@ class CertificateViewSet(ModelViewSet):
     form_fields = []  # never shown: the permission policy allows no add or edit
 
     def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            revoke_url_name=self.get_url_name("revoke"), **kwargs
-        )
+        return super().get_common_view_kwargs(revoke_url_name=self.get_url_name("revoke"), **kwargs)
 
     @property
     def revoke_view(self):

@@ -98,20 +98,24 @@ def build_credential(certificate, base_url=None, *, issuer=None, email=None):
     identifiers = []
     if email:
         salt = identity_salt(certificate)
-        identifiers.append({
-            "type": "IdentityObject",
-            "identityHash": identity_hash(email, salt),
-            "identityType": "emailAddress",
-            "hashed": True,
-            "salt": salt,
-        })
+        identifiers.append(
+            {
+                "type": "IdentityObject",
+                "identityHash": identity_hash(email, salt),
+                "identityType": "emailAddress",
+                "hashed": True,
+                "salt": salt,
+            }
+        )
     if certificate.name_on_certificate:
-        identifiers.append({
-            "type": "IdentityObject",
-            "identityHash": certificate.name_on_certificate,
-            "identityType": "name",
-            "hashed": False,
-        })
+        identifiers.append(
+            {
+                "type": "IdentityObject",
+                "identityHash": certificate.name_on_certificate,
+                "identityType": "name",
+                "hashed": False,
+            }
+        )
     subject = {"type": ["AchievementSubject"]}
     if identifiers:
         subject["identifier"] = identifiers

@@ -146,8 +146,13 @@ class CertificatePDF(FPDF):
     def centred(self, text, y, size, *, style="", colour=INK, width=TEXT_WIDTH):
         """One line of centred text, shrunk if needed so that it fits."""
         fitted = fit_text(
-            self, text, width=width, max_height=size * PT * LINE_SPACING * 2,
-            max_size=size, min_size=min(size, 7), style=style,
+            self,
+            text,
+            width=width,
+            max_height=size * PT * LINE_SPACING * 2,
+            max_size=size,
+            min_size=min(size, 7),
+            style=style,
         )
         return self.block(fitted, y, style=style, colour=colour, width=width)
 
@@ -172,9 +177,9 @@ def render_certificate_pdf(certificate, verify_url, *, issuer=None):
     pdf.set_title(f"{title}: {certificate.course_title}")
     pdf.set_author(issuer)
     pdf.set_creator(issuer)
-    pdf.set_subject(_("%(name)s completed %(course)s") % {
-        "name": name, "course": certificate.course_title
-    })
+    pdf.set_subject(
+        _("%(name)s completed %(course)s") % {"name": name, "course": certificate.course_title}
+    )
     pdf.set_keywords(certificate.display_code)
     pdf.set_lang(get_language() or settings.LANGUAGE_CODE)
     pdf.add_page()
@@ -193,8 +198,13 @@ def render_certificate_pdf(certificate, verify_url, *, issuer=None):
     # The name: as large as fits in its box, never cut.
     name_box_top, name_box_height = 60, 30
     fitted = fit_text(
-        pdf, name, width=TEXT_WIDTH, max_height=name_box_height,
-        max_size=30, min_size=11, style="B",
+        pdf,
+        name,
+        width=TEXT_WIDTH,
+        max_height=name_box_height,
+        max_size=30,
+        min_size=11,
+        style="B",
     )
     top = name_box_top + max(0, (name_box_height - fitted.height) / 2)
     pdf.block(fitted, top, style="B")
@@ -203,8 +213,13 @@ def render_certificate_pdf(certificate, verify_url, *, issuer=None):
 
     course_box_top, course_box_height = 102, 24
     fitted = fit_text(
-        pdf, certificate.course_title, width=TEXT_WIDTH, max_height=course_box_height,
-        max_size=20, min_size=10, style="B",
+        pdf,
+        certificate.course_title,
+        width=TEXT_WIDTH,
+        max_height=course_box_height,
+        max_size=20,
+        min_size=10,
+        style="B",
     )
     top = course_box_top + max(0, (course_box_height - fitted.height) / 2)
     pdf.block(fitted, top, style="B")
@@ -223,11 +238,24 @@ def render_certificate_pdf(certificate, verify_url, *, issuer=None):
     y = 152
     label = FittedText(9, [_("Certificate code")], 9 * PT * LINE_SPACING)
     y = pdf.block(label, y, colour=MUTED, width=left_width, x=left)
-    code = fit_text(pdf, certificate.display_code, width=left_width, max_height=10,
-                    max_size=16, min_size=9, style="B")
+    code = fit_text(
+        pdf,
+        certificate.display_code,
+        width=left_width,
+        max_height=10,
+        max_size=16,
+        min_size=9,
+        style="B",
+    )
     y = pdf.block(code, y + 0.5, style="B", width=left_width, x=left) + 2.5
-    check = fit_text(pdf, _("Anyone can check that this certificate is valid at"),
-                     width=left_width, max_height=10, max_size=9, min_size=7)
+    check = fit_text(
+        pdf,
+        _("Anyone can check that this certificate is valid at"),
+        width=left_width,
+        max_height=10,
+        max_size=9,
+        min_size=7,
+    )
     y = pdf.block(check, y, colour=MUTED, width=left_width, x=left)
     link = fit_text(pdf, verify_url, width=left_width, max_height=12, max_size=9, min_size=6)
     pdf.set_font(FONT_FAMILY, "", link.size)
@@ -238,8 +266,13 @@ def render_certificate_pdf(certificate, verify_url, *, issuer=None):
         y += link.line_height
 
     pdf.image(
-        io.BytesIO(qr_png(verification_qr(verify_url))), x=qr_x, y=qr_y, w=QR_SIZE, h=QR_SIZE,
-        link=verify_url, alt_text=_("QR code linking to %(url)s") % {"url": verify_url},
+        io.BytesIO(qr_png(verification_qr(verify_url))),
+        x=qr_x,
+        y=qr_y,
+        w=QR_SIZE,
+        h=QR_SIZE,
+        link=verify_url,
+        alt_text=_("QR code linking to %(url)s") % {"url": verify_url},
     )
     pdf.set_font(FONT_FAMILY, "", 7)
     pdf.set_text_color(*MUTED)

@@ -77,9 +77,7 @@ def send_certificate_expiry_reminders():
             )
         except OSError:  # smtplib errors included: release the claim so the next run retries
             logger.exception("Certificate reminder %s could not be sent", certificate.pk)
-            Certificate.objects.filter(pk=certificate.pk, reminded_at=now).update(
-                reminded_at=None
-            )
+            Certificate.objects.filter(pk=certificate.pk, reminded_at=now).update(reminded_at=None)
             continue
         sent += 1
     return sent

@@ -7,8 +7,6 @@ urlpatterns = [
     path("verify/<str:code>/", views.verify, name="verify_code"),
     path("verify/<str:code>/status.json", views.certificate_status, name="certificate_status"),
     path("certificates/<str:code>/", views.certificate_detail, name="certificate"),
-    path(
-        "certificates/<str:code>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"
-    ),
+    path("certificates/<str:code>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("certificates/<str:code>/badge.json", views.certificate_badge, name="certificate_badge"),
 ]

@@ -100,9 +100,7 @@ def certificate_badge(request, code):
     base_url = request.build_absolute_uri("/")
     document = build_credential(certificate, base_url, issuer=issuer_name())
     content = json.dumps(document, ensure_ascii=False, indent=2)
-    return _attachment(
-        content, "application/ld+json", f"lantern-badge-{certificate.code}.json"
-    )
+    return _attachment(content, "application/ld+json", f"lantern-badge-{certificate.code}.json")
 
 
 @require_safe
@@ -170,9 +168,7 @@ def certificate_detail(request, code):
         "courses.view_certificate"
     ):
         raise Http404
-    verify_url = request.build_absolute_uri(
-        reverse("courses:verify_code", args=[certificate.code])
-    )
+    verify_url = request.build_absolute_uri(reverse("courses:verify_code", args=[certificate.code]))
     return render(
         request,
         "courses/certificates/certificate.html",

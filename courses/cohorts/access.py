@@ -40,9 +40,10 @@ def cohort_for_viewing(request, cohort_id):
 
 def can_manage(user, cohort):
     """Whether the person may add or remove people, remind, or change the invitation link."""
-    return user.has_perm("courses.change_cohort") or cohort.organisation.managers.filter(
-        pk=user.pk
-    ).exists()
+    return (
+        user.has_perm("courses.change_cohort")
+        or cohort.organisation.managers.filter(pk=user.pk).exists()
+    )
 
 
 def cohort_for_managing(request, cohort_id):

@@ -99,9 +99,7 @@ class ParsedFile:
 def _not_csv(kind):
     messages = {
         "pdf": _("This is a PDF file, not a CSV file."),
-        "zip": _(
-            "This looks like an Excel (.xlsx) or other spreadsheet file, not a CSV file."
-        ),
+        "zip": _("This looks like an Excel (.xlsx) or other spreadsheet file, not a CSV file."),
         "ole": _("This looks like an older Excel (.xls) or Word file, not a CSV file."),
         "image": _("This is an image, not a CSV file."),
         "binary": _("This does not look like a CSV file."),
@@ -155,7 +153,7 @@ def _header_key(cell):
 
 
 def _has_content(line):
-    return bool(line.strip().strip(",;\t\"").strip())
+    return bool(line.strip().strip(',;\t"').strip())
 
 
 def _short(text, length=60):
@@ -244,9 +242,7 @@ def parse(data):
                     )
                     % {"rows": f"{MAX_ROWS:,}"}
                 )
-            rows.append(
-                _check_row(reader.line_num, cells, email_at, name_at, first_seen)
-            )
+            rows.append(_check_row(reader.line_num, cells, email_at, name_at, first_seen))
     except csv.Error as error:
         raise CSVImportError(
             _("The file could not be read as CSV near row %(line)s (%(error)s).")

@@ -13,8 +13,10 @@ class JoinCodeForm(forms.Form):
 
     code = forms.CharField(
         label=_("Invitation code"),
-        help_text=_("12 letters and numbers, for example ABCD-EFGH-JKMN. Capitals, spaces "
-                    "and dashes do not matter."),
+        help_text=_(
+            "12 letters and numbers, for example ABCD-EFGH-JKMN. Capitals, spaces "
+            "and dashes do not matter."
+        ),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",

@@ -139,9 +139,7 @@ def enrol_members(cohort, users):
             existing.update(unenrolled_at=None)
             existing.filter(cohort__isnull=True).update(cohort=cohort)
             if due_at is not None:
-                existing.filter(Q(due_at__isnull=True) | Q(due_at__gt=due_at)).update(
-                    due_at=due_at
-                )
+                existing.filter(Q(due_at__isnull=True) | Q(due_at__gt=due_at)).update(due_at=due_at)
 
 
 @transaction.atomic
@@ -283,9 +281,7 @@ def add_people(cohort, people, added_by=None, source=MembershipSource.UPLOAD):
                     )
                 )
         for batch in _batches(ids, INVITATION_TASK_BATCH):
-            transaction.on_commit(
-                lambda batch=batch: send_cohort_invitations.enqueue(batch)
-            )
+            transaction.on_commit(lambda batch=batch: send_cohort_invitations.enqueue(batch))
     return result
 
 

@@ -33,8 +33,9 @@ def send_cohort_invitations(invitation_ids):
             "site_name": conf.site_name(),
         }
         send_mail(
-            subject=render_to_string("courses/email/cohort_invitation_subject.txt", context)
-            .strip(),
+            subject=render_to_string(
+                "courses/email/cohort_invitation_subject.txt", context
+            ).strip(),
             message=render_to_string("courses/email/cohort_invitation.txt", context),
             from_email=None,
             recipient_list=[invitation.email],

@@ -9,9 +9,7 @@ urlpatterns = [
     # The manager area: partner organisations follow and manage their cohorts.
     path("manage/", manage.manage_home, name="manage"),
     path("manage/cohorts/<uuid:cohort_id>/", manage.cohort_report, name="cohort"),
-    path(
-        "manage/cohorts/<uuid:cohort_id>/export.csv", manage.cohort_export, name="cohort_export"
-    ),
+    path("manage/cohorts/<uuid:cohort_id>/export.csv", manage.cohort_export, name="cohort_export"),
     path("manage/cohorts/<uuid:cohort_id>/remind/", manage.cohort_remind, name="cohort_remind"),
     path("manage/cohorts/<uuid:cohort_id>/upload/", upload.cohort_upload, name="cohort_upload"),
     path(

@@ -113,11 +113,16 @@ class ScenarioBlock(blocks.StructBlock):
             "night by different drivers and has a new phone she will not explain.</p>",
             "question": "What is the most helpful first step?",
             "choices": [
-                {"text": "Note what you saw and tell the safeguarding lead today.",
-                 "feedback": "Yes: record facts and pass them on through your protocol.",
-                 "recommended": True},
-                {"text": "Confront the drivers.",
-                 "feedback": "This could put the young person at risk.", "recommended": False},
+                {
+                    "text": "Note what you saw and tell the safeguarding lead today.",
+                    "feedback": "Yes: record facts and pass them on through your protocol.",
+                    "recommended": True,
+                },
+                {
+                    "text": "Confront the drivers.",
+                    "feedback": "This could put the young person at risk.",
+                    "recommended": False,
+                },
             ],
         }
         description = _("A short situation with choices; each choice explains itself.")
@@ -173,7 +178,7 @@ class HelplinesBlock(blocks.StructBlock):
     country = blocks.CharBlock(
         required=False,
         max_length=100,
-        help_text=_("As written on the helplines, e.g. \"United Kingdom\". Blank: all."),
+        help_text=_('As written on the helplines, e.g. "United Kingdom". Blank: all.'),
     )
 
     class Meta:
@@ -216,8 +221,12 @@ class SourcesBlock(blocks.StructBlock):
         preview_value = {
             "heading": "Sources",
             "sources": [
-                {"title": "Protocol to Prevent, Suppress and Punish Trafficking in Persons",
-                 "publisher": "United Nations", "year": "2000", "url": ""}
+                {
+                    "title": "Protocol to Prevent, Suppress and Punish Trafficking in Persons",
+                    "publisher": "United Nations",
+                    "year": "2000",
+                    "url": "",
+                }
             ],
         }
 
@@ -227,7 +236,9 @@ class LessonBodyBlock(blocks.StreamBlock):
 
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
-        features=RICH_TEXT_FEATURES, icon="pilcrow", label=_("Text"),
+        features=RICH_TEXT_FEATURES,
+        icon="pilcrow",
+        label=_("Text"),
         template="courses/content/blocks/paragraph.html",
     )
     image = FigureBlock()

@@ -38,8 +38,10 @@ def _body_block(block, block_id):
     if kind == "heading" and isinstance(value, str):
         value = {"text": value, "level": "h2"}
     elif kind == "helplines":
-        value = {"heading": value.get("heading", "Where to get support"),
-                 "country": value.get("country", "")}
+        value = {
+            "heading": value.get("heading", "Where to get support"),
+            "country": value.get("country", ""),
+        }
     return {"type": kind, "value": value, "id": block_id}
 
 
@@ -127,8 +129,12 @@ def import_quiz(title, data, rules):
             sort_order=position,
         )
         question.choices = [
-            Choice(text=c["text"], is_correct=c["correct"], feedback=c.get("feedback", ""),
-                   sort_order=n)
+            Choice(
+                text=c["text"],
+                is_correct=c["correct"],
+                feedback=c.get("feedback", ""),
+                sort_order=n,
+            )
             for n, c in enumerate(item["choices"])
         ]
         quiz.questions.add(question)
@@ -177,29 +183,29 @@ def import_module(course, data, publish=True, key=None, quizzes=None):
 def final_assessment_lesson():
     """The closing lesson that holds a course's final assessment."""
     return {
-                "slug": "final-assessment",
-                "title": "Final assessment",
-                "estimated_minutes": 20,
-                "content_note": "",
-                "body": [
-                    {
-                        "type": "paragraph",
-                        "value": "<p>The final assessment draws 10 questions from a larger "
-                        "pool, so each attempt is a little different. You need 80% to pass. "
-                        "You have three attempts, an hour apart, and 30 minutes for each: if "
-                        "you need more time, ask the site team for an adjustment.</p>",
-                    },
-                    {
-                        "type": "callout",
-                        "value": {
-                            "kind": "practice_tip",
-                            "title": "Take a break first if you need one",
-                            "text": "<p>Your progress is saved. Come back when you are ready.</p>",
-                        },
-                    },
-                ],
-                "sources": [],
-            }
+        "slug": "final-assessment",
+        "title": "Final assessment",
+        "estimated_minutes": 20,
+        "content_note": "",
+        "body": [
+            {
+                "type": "paragraph",
+                "value": "<p>The final assessment draws 10 questions from a larger "
+                "pool, so each attempt is a little different. You need 80% to pass. "
+                "You have three attempts, an hour apart, and 30 minutes for each: if "
+                "you need more time, ask the site team for an adjustment.</p>",
+            },
+            {
+                "type": "callout",
+                "value": {
+                    "kind": "practice_tip",
+                    "title": "Take a break first if you need one",
+                    "text": "<p>Your progress is saved. Come back when you are ready.</p>",
+                },
+            },
+        ],
+        "sources": [],
+    }
 
 
 @transaction.atomic

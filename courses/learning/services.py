@@ -26,8 +26,17 @@ def course_lessons(course):
         LessonPage.objects.descendant_of(course)
         .live()
         .order_by("path")
-        .only("id", "title", "path", "depth", "url_path", "slug", "locale_id",
-              "estimated_minutes", "content_note")
+        .only(
+            "id",
+            "title",
+            "path",
+            "depth",
+            "url_path",
+            "slug",
+            "locale_id",
+            "estimated_minutes",
+            "content_note",
+        )
     )
 
 
@@ -56,20 +65,16 @@ def current_enrolment(user, course):
     """The learner's active enrolment in the course (latest cycle), or None."""
     if not user.is_authenticated:
         return None
-    return (
-        Enrolment.objects.active()
-        .filter(user=user, course=course)
-        .order_by("-cycle")
-        .first()
-    )
+    return Enrolment.objects.active().filter(user=user, course=course).order_by("-cycle").first()
 
 
 def completed_lesson_ids(enrolment):
     if enrolment is None:
         return set()
     return set(
-        LessonProgress.objects.filter(enrolment=enrolment, completed_at__isnull=False)
-        .values_list("lesson_id", flat=True)
+        LessonProgress.objects.filter(enrolment=enrolment, completed_at__isnull=False).values_list(
+            "lesson_id", flat=True
+        )
     )
 
 

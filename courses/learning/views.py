@@ -65,8 +65,10 @@ def enrol(request, course_id):
     if enrolment is None and not course.allow_self_enrolment:
         return refuse(
             request,
-            _("This course is open only to members of a cohort. Ask your organisation for an "
-              "invitation link."),
+            _(
+                "This course is open only to members of a cohort. Ask your organisation for an "
+                "invitation link."
+            ),
             back_url=course.url,
         )
     enrolment, created = progress.enrol(request.user, course)

@@ -161,9 +161,7 @@ class CohortMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_memberships"
     )
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
-    source = models.CharField(
-        _("how they joined"), max_length=20, choices=MembershipSource.choices
-    )
+    source = models.CharField(_("how they joined"), max_length=20, choices=MembershipSource.choices)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -125,14 +125,18 @@ class CoursePage(Page):
         help_text=_("Each module unlocks when the previous one is complete."),
     )
 
-    content_panels = [TerminologyPanel()] + Page.content_panels + [
-        "summary",
-        FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
-        "image",
-        "sensitive_topics",
-        "learning_objectives",
-        "topics_covered",
-    ]
+    content_panels = (
+        [TerminologyPanel()]
+        + Page.content_panels
+        + [
+            "summary",
+            FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+            "image",
+            "sensitive_topics",
+            "learning_objectives",
+            "topics_covered",
+        ]
+    )
     settings_panels = Page.settings_panels + [
         MultiFieldPanel(
             [
@@ -164,8 +168,17 @@ class CoursePage(Page):
             LessonPage.objects.descendant_of(self)
             .live()
             .order_by("path")
-            .only("id", "title", "slug", "path", "depth", "url_path", "estimated_minutes",
-                  "content_note", "locale_id")
+            .only(
+                "id",
+                "title",
+                "slug",
+                "path",
+                "depth",
+                "url_path",
+                "estimated_minutes",
+                "content_note",
+                "locale_id",
+            )
         )
         by_module = {module.path: [] for module in modules}
         for lesson in lessons:
@@ -185,7 +198,10 @@ class CoursePage(Page):
         locked = progress.locked_lesson_ids(self, lessons, completed) if enrolment else set()
         for lesson in lessons:
             lesson.state = (
-                "done" if lesson.id in completed else "locked" if lesson.id in locked
+                "done"
+                if lesson.id in completed
+                else "locked"
+                if lesson.id in locked
                 else "not_started"
             )
         for module, module_lessons in outline:
@@ -265,13 +281,17 @@ class LessonPage(Page):
         help_text=_("Learners must pass this quiz to complete the lesson (if the course says so)."),
     )
 
-    content_panels = [TerminologyPanel()] + Page.content_panels + [
-        FieldRowPanel(["estimated_minutes"]),
-        "content_note",
-        "body",
-        "quiz",
-        "sources",
-    ]
+    content_panels = (
+        [TerminologyPanel()]
+        + Page.content_panels
+        + [
+            FieldRowPanel(["estimated_minutes"]),
+            "content_note",
+            "body",
+            "quiz",
+            "sources",
+        ]
+    )
     search_fields = Page.search_fields + [
         index.SearchField("body"),
         index.SearchField("content_note"),
@@ -330,8 +350,6 @@ class LessonPage(Page):
                 r.block_id: r for r in Reflection.objects.filter(user=request.user, lesson=self)
             }
         context["reflections"] = reflections
-        context["quiz_passed"] = bool(
-            self.quiz_id and has_passed(request.user, self.quiz_id)
-        )
+        context["quiz_passed"] = bool(self.quiz_id and has_passed(request.user, self.quiz_id))
         context["sources"] = [child.value for child in self.sources]
         return context

@@ -75,9 +75,10 @@ def test_learner_joins_by_link_and_sees_the_due_date(page, cohort, make_user, as
     page.wait_for_url(f"**{join}")
     page.get_by_role("button", name="Join Moderators").click()
     page.wait_for_url("**/learning/")
-    assert "Overdue: was due 31 March 2020, set by Northbridge Social" in page.locator(
-        "main"
-    ).inner_text()
+    assert (
+        "Overdue: was due 31 March 2020, set by Northbridge Social"
+        in page.locator("main").inner_text()
+    )
     assert_accessible(page)
 
 
@@ -98,7 +99,7 @@ def test_holder_opens_and_downloads_the_certificate(page, cohort, assert_accessi
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     page.goto(f"/verify/{certificate.code}/")
-    assert "Valid" in page.locator("main").inner_text() or "valid" in page.locator(
-        "main"
-    ).inner_text()
+    assert (
+        "Valid" in page.locator("main").inner_text() or "valid" in page.locator("main").inner_text()
+    )
     assert_accessible(page)

@@ -145,10 +145,16 @@ def test_lesson_page_is_accessible_and_scenarios_work_by_keyboard(page, site, as
                     "vignette": "<p>A pupil says an older friend buys her gifts.</p>",
                     "question": "What do you do first?",
                     "choices": [
-                        {"text": "Listen and thank her", "feedback": "Yes: listen first.",
-                         "recommended": True},
-                        {"text": "Promise secrecy", "feedback": "Never promise secrecy.",
-                         "recommended": False},
+                        {
+                            "text": "Listen and thank her",
+                            "feedback": "Yes: listen first.",
+                            "recommended": True,
+                        },
+                        {
+                            "text": "Promise secrecy",
+                            "feedback": "Never promise secrecy.",
+                            "recommended": False,
+                        },
                     ],
                 },
             }

@@ -124,7 +124,9 @@ class TestDemoCurriculum:
         for course in CoursePage.objects.live():
             outline = course.get_outline()
             quizzes = [
-                lesson.specific.quiz for _, lessons in outline for lesson in lessons
+                lesson.specific.quiz
+                for _, lessons in outline
+                for lesson in lessons
                 if lesson.specific.quiz_id
             ]
             assert len(quizzes) == len(outline) + 1, course.title  # one per module + final

@@ -134,8 +134,9 @@ class TestReplayAndOwnership:
     def test_stale_parallel_submissions_score_once(self, setup):
         _, _, _, attempt = setup
         stale = Attempt.objects.get(pk=attempt.pk)
-        answers = {q["id"]: [c["id"] for c in q["choices"] if c["correct"]]
-                   for q in attempt.snapshot}
+        answers = {
+            q["id"]: [c["id"] for c in q["choices"] if c["correct"]] for q in attempt.snapshot
+        }
         first = services.submit_attempt(attempt, answers)
         second = services.submit_attempt(stale, {})
         assert first.newly_submitted and not second.newly_submitted

@@ -60,7 +60,8 @@ def test_editor_creates_a_quiz_with_nested_questions_and_choices(client, make_us
     question = quiz.questions.get()
     assert question.text == "Which element is not needed for a child?"
     assert [(c.text, c.is_correct) for c in question.choices.all()] == [
-        ("The means", True), ("The act", False)
+        ("The means", True),
+        ("The act", False),
     ]
 
 

@@ -32,22 +32,47 @@ Q1, Q2, Q3 = 101, 102, 103
 A, B, C, X, Y, Z, T, F = 11, 12, 13, 21, 22, 23, 31, 32
 
 ROWS = [
-    (1, Q1, [A], 1.0, 1.0), (1, Q2, [X, Y], 1.0, 1.0), (1, Q3, [T], 1.0, 1.0),
-    (2, Q1, [A], 1.0, 1.0), (2, Q2, [X, Y], 1.0, 1.0), (2, Q3, [F], 0.0, 1.0),
-    (3, Q1, [A], 1.0, 1.0), (3, Q2, [Y, X], 1.0, 1.0), (3, Q3, [F], 0.0, 1.0),
-    (4, Q1, [B], 0.0, 1.0), (4, Q2, [X], 0.0, 1.0), (4, Q3, [T], 1.0, 1.0),
-    (5, Q1, [], 0.0, 1.0), (5, Q2, [X, Z], 0.0, 1.0), (5, Q3, [F], 0.0, 1.0),
+    (1, Q1, [A], 1.0, 1.0),
+    (1, Q2, [X, Y], 1.0, 1.0),
+    (1, Q3, [T], 1.0, 1.0),
+    (2, Q1, [A], 1.0, 1.0),
+    (2, Q2, [X, Y], 1.0, 1.0),
+    (2, Q3, [F], 0.0, 1.0),
+    (3, Q1, [A], 1.0, 1.0),
+    (3, Q2, [Y, X], 1.0, 1.0),
+    (3, Q3, [F], 0.0, 1.0),
+    (4, Q1, [B], 0.0, 1.0),
+    (4, Q2, [X], 0.0, 1.0),
+    (4, Q3, [T], 1.0, 1.0),
+    (5, Q1, [], 0.0, 1.0),
+    (5, Q2, [X, Z], 0.0, 1.0),
+    (5, Q3, [F], 0.0, 1.0),
 ]
 
 LABELS = {
-    Q1: {"text": "Q1 single", "choices": [
-        {"id": A, "text": "a", "correct": True}, {"id": B, "text": "b", "correct": False},
-        {"id": C, "text": "c", "correct": False}]},
-    Q2: {"text": "Q2 multiple", "choices": [
-        {"id": X, "text": "x", "correct": True}, {"id": Y, "text": "y", "correct": True},
-        {"id": Z, "text": "z", "correct": False}]},
-    Q3: {"text": "Q3 true/false", "choices": [
-        {"id": T, "text": "t", "correct": True}, {"id": F, "text": "f", "correct": False}]},
+    Q1: {
+        "text": "Q1 single",
+        "choices": [
+            {"id": A, "text": "a", "correct": True},
+            {"id": B, "text": "b", "correct": False},
+            {"id": C, "text": "c", "correct": False},
+        ],
+    },
+    Q2: {
+        "text": "Q2 multiple",
+        "choices": [
+            {"id": X, "text": "x", "correct": True},
+            {"id": Y, "text": "y", "correct": True},
+            {"id": Z, "text": "z", "correct": False},
+        ],
+    },
+    Q3: {
+        "text": "Q3 true/false",
+        "choices": [
+            {"id": T, "text": "t", "correct": True},
+            {"id": F, "text": "f", "correct": False},
+        ],
+    },
 }
 
 
@@ -114,8 +139,12 @@ class TestItemStatistics:
         assert (test.alpha_attempts, test.alpha_items, test.alpha_note) == (5, 3, "")
 
     def test_partial_credit_and_undefined_discrimination(self):
-        rows = [(1, Q1, [A], 1.0, 1.0), (2, Q1, [A, B], 0.5, 1.0),
-                (3, Q1, [B], 0.5, 1.0), (4, Q1, [C], 0.0, 1.0)]
+        rows = [
+            (1, Q1, [A], 1.0, 1.0),
+            (2, Q1, [A, B], 0.5, 1.0),
+            (3, Q1, [B], 0.5, 1.0),
+            (4, Q1, [C], 0.0, 1.0),
+        ]
         (question,) = analysis.analyse(rows).questions
         # Scores 1, .5, .5, 0: F = 2/4 = 50%. Deviations .5,0,0,-.5: variance .5/3;
         # SD √(1/6) = 0.408248 -> 40.82%.
@@ -132,7 +161,10 @@ class TestItemStatistics:
         assert one.test.sd is None and one.test.alpha is None
         # Everyone right on Q1: zero variance, so no correlation.
         same = [(n, Q1, [A], 1.0, 1.0) for n in (1, 2, 3)] + [
-            (1, Q2, [X], 1.0, 1.0), (2, Q2, [X], 0.0, 1.0), (3, Q2, [Y], 0.0, 1.0)]
+            (1, Q2, [X], 1.0, 1.0),
+            (2, Q2, [X], 0.0, 1.0),
+            (3, Q2, [Y], 0.0, 1.0),
+        ]
         questions = by_id(analysis.analyse(same))
         assert questions[Q1].facility == 100 and questions[Q1].sd == 0
         assert questions[Q1].discrimination is None
@@ -150,39 +182,67 @@ class TestItemStatistics:
 
     def test_no_alpha_when_no_two_attempts_share_every_question(self):
         # A random draw of 2 from 3 questions: no attempt has all three.
-        rows = [(1, Q1, [A], 1, 1), (1, Q2, [X], 0, 1), (2, Q2, [Y], 1, 1),
-                (2, Q3, [T], 1, 1), (3, Q1, [B], 0, 1), (3, Q3, [F], 0, 1)]
+        rows = [
+            (1, Q1, [A], 1, 1),
+            (1, Q2, [X], 0, 1),
+            (2, Q2, [Y], 1, 1),
+            (2, Q3, [T], 1, 1),
+            (3, Q1, [B], 0, 1),
+            (3, Q3, [F], 0, 1),
+        ]
         result = analysis.analyse(rows)
         assert result.test.alpha is None and "drawn at random" in result.test.alpha_note
         assert [q.attempts for q in result.questions] == [2, 2, 2]
 
     def test_first_attempt_per_learner(self):
         rows = [  # (id, user, number, status)
-            (1, "ann", 1, "submitted"), (2, "ann", 2, "submitted"),
-            (3, "bob", 1, "rejected"), (4, "bob", 2, "submitted"), (5, "bob", 3, "submitted"),
-            (6, "cat", 1, "in_progress"), (7, "dan", 2, "submitted"),
+            (1, "ann", 1, "submitted"),
+            (2, "ann", 2, "submitted"),
+            (3, "bob", 1, "rejected"),
+            (4, "bob", 2, "submitted"),
+            (5, "bob", 3, "submitted"),
+            (6, "cat", 1, "in_progress"),
+            (7, "dan", 2, "submitted"),
         ]
         # Bob's first *submitted* attempt is number 2; Cat has none; Dan's lowest is 2.
         assert analysis.select_attempts(rows) == {1, 4, 7}
         assert analysis.select_attempts(rows, first_only=False) == {1, 2, 4, 5, 7}
 
     def test_labels_come_from_the_latest_snapshot(self):
-        old = [{"id": Q1, "text": "Old wording", "choices": [
-            {"id": A, "text": "a", "correct": True},
-            {"id": C, "text": "removed", "correct": False}]}]
-        new = [{"id": Q1, "text": "New wording", "choices": [
-            {"id": A, "text": "a (new)", "correct": True},
-            {"id": B, "text": "b", "correct": False}]}]
+        old = [
+            {
+                "id": Q1,
+                "text": "Old wording",
+                "choices": [
+                    {"id": A, "text": "a", "correct": True},
+                    {"id": C, "text": "removed", "correct": False},
+                ],
+            }
+        ]
+        new = [
+            {
+                "id": Q1,
+                "text": "New wording",
+                "choices": [
+                    {"id": A, "text": "a (new)", "correct": True},
+                    {"id": B, "text": "b", "correct": False},
+                ],
+            }
+        ]
         labels = analysis.labels_from_snapshots([(9, new), (3, old)])
         assert labels[Q1]["text"] == "New wording"
         assert [(c["id"], c["text"]) for c in labels[Q1]["choices"]] == [
-            (A, "a (new)"), (B, "b"), (C, "removed")]
+            (A, "a (new)"),
+            (B, "b"),
+            (C, "removed"),
+        ]
         rows = [(3, Q1, [C], 0, 1), (9, Q1, [A], 1, 1), (5, Q1, [B], 0, 1)]
         # The latest attempt showing Q1 is 9, and the latest that chose C is 3.
         assert analysis.snapshots_to_fetch(rows) == {9, 3, 5}
 
 
 # --- against the database ----------------------------------------------------------------
+
 
 def sit(user, quiz, pattern, status=None, rng=None):
     """Start and submit an attempt; pattern[i] True: right, False: wrong, None: blank."""
@@ -236,7 +296,10 @@ class TestAnalyseQuiz:
         assert result.test.alpha == pytest.approx(6 / 13)
         # Q1: the correct choice by 3 of 5, the first wrong one by 1, one blank.
         assert [(c.correct, c.rate) for c in first.choices] == [
-            (True, 60.0), (False, 20.0), (False, 0.0)]
+            (True, 60.0),
+            (False, 20.0),
+            (False, 0.0),
+        ]
         assert first.unanswered == 1
 
     def test_first_attempts_by_default_or_all(self, sat, learners):
@@ -264,13 +327,19 @@ class TestAnalyseQuiz:
         from tests import factories
 
         quiz = factories.make_quiz(
-            questions=[("single", f"Pool question {n}", [("right", True), ("wrong", False)])
-                       for n in range(5)],
+            questions=[
+                ("single", f"Pool question {n}", [("right", True), ("wrong", False)])
+                for n in range(5)
+            ],
             questions_to_draw=3,
         )
         for n in range(8):
-            sit(make_user(f"drawn{n}@example.org"), quiz, [n % 2 == 0, True, n % 3 == 0],
-                rng=random.Random(n))
+            sit(
+                make_user(f"drawn{n}@example.org"),
+                quiz,
+                [n % 2 == 0, True, n % 3 == 0],
+                rng=random.Random(n),
+            )
         result = analysis.analyse_quiz(quiz)
         assert result.test.attempts == 8
         # Each attempt had 3 of the 5 questions; each question counts only its own attempts.
@@ -288,7 +357,10 @@ class TestAnalyseQuiz:
         assert len(result.questions) == 3
         last = result.questions[-1]  # questions no longer in the quiz come last
         assert (last.text, last.in_quiz, last.facility) == (
-            "Which is an indicator of control?", False, pytest.approx(60))
+            "Which is an indicator of control?",
+            False,
+            pytest.approx(60),
+        )
         assert [c.text for c in last.choices][0] == "Someone else holds their passport"
 
     def test_constant_number_of_queries(self, quiz, make_user):
@@ -309,6 +381,7 @@ class TestAnalyseQuiz:
 
 
 # --- the admin report ----------------------------------------------------------------------
+
 
 class TestQuizAnalysisView:
     def test_superuser_sees_the_figures(self, admin_client, sat):
@@ -350,8 +423,13 @@ class TestQuizAnalysisView:
         from tests import factories
 
         quiz = factories.make_quiz(
-            questions=[("single", '=HYPERLINK("http://evil.example","Click")',
-                        [("@SUM(1+1)", True), ("-2", False), ("fine", False)])],
+            questions=[
+                (
+                    "single",
+                    '=HYPERLINK("http://evil.example","Click")',
+                    [("@SUM(1+1)", True), ("-2", False), ("fine", False)],
+                )
+            ],
         )
         sit(make_user("a@example.org"), quiz, [True])
         sit(make_user("b@example.org"), quiz, [False])

@@ -22,8 +22,9 @@ def quiz_lesson(course, learner):
     return quiz, lesson, enrolment
 
 
-def test_fail_then_pass_completes_the_lesson(client, learner, quiz_lesson,
-                                             django_capture_on_commit_callbacks):
+def test_fail_then_pass_completes_the_lesson(
+    client, learner, quiz_lesson, django_capture_on_commit_callbacks
+):
     quiz, lesson, enrolment = quiz_lesson
     client.force_login(learner)
     page = client.get(lesson.url).content.decode()
@@ -35,14 +36,18 @@ def test_fail_then_pass_completes_the_lesson(client, learner, quiz_lesson,
 
     with django_capture_on_commit_callbacks(execute=True):
         attempt = services.start_attempt(learner, quiz)
-        client.post(reverse("quizzes:attempt", args=[attempt.pk]),
-                    {**factories.wrong_answers(attempt), "action": "submit"})
+        client.post(
+            reverse("quizzes:attempt", args=[attempt.pk]),
+            {**factories.wrong_answers(attempt), "action": "submit"},
+        )
     assert not LessonProgress.objects.filter(lesson=lesson, completed_at__isnull=False).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         attempt = services.start_attempt(learner, quiz)
-        client.post(reverse("quizzes:attempt", args=[attempt.pk]),
-                    {**factories.correct_answers(attempt), "action": "submit"})
+        client.post(
+            reverse("quizzes:attempt", args=[attempt.pk]),
+            {**factories.correct_answers(attempt), "action": "submit"},
+        )
     assert LessonProgress.objects.filter(lesson=lesson, completed_at__isnull=False).exists()
     assert "You have passed this quiz" in client.get(lesson.url).content.decode()
 

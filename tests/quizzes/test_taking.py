@@ -90,8 +90,9 @@ class TestTakingAQuiz:
     def test_snapshot_keeps_history_when_the_quiz_is_edited(self, client, learner, quiz):
         client.force_login(learner)
         attempt = start(client, quiz)
-        client.post(attempt_url(attempt), {**factories.correct_answers(attempt),
-                                           "action": "submit"})
+        client.post(
+            attempt_url(attempt), {**factories.correct_answers(attempt), "action": "submit"}
+        )
         question = quiz.questions.first()
         question.text = "Rewritten later"
         question.save()
@@ -99,9 +100,14 @@ class TestTakingAQuiz:
         assert "Which is an indicator of control?" in result
         assert "Rewritten later" not in result
 
-    @pytest.mark.parametrize("mode,passed,shown", [
-        ("never", True, False), ("after_pass", False, False), ("after_pass", True, True),
-    ])
+    @pytest.mark.parametrize(
+        "mode,passed,shown",
+        [
+            ("never", True, False),
+            ("after_pass", False, False),
+            ("after_pass", True, True),
+        ],
+    )
     def test_feedback_modes(self, client, learner, db, mode, passed, shown):
         quiz = factories.make_quiz(feedback_mode=mode, review_before_submit=False)
         client.force_login(learner)
@@ -114,7 +120,9 @@ class TestTakingAQuiz:
     def test_random_draw_and_shuffles(self, learner, db):
         quiz = factories.make_quiz(
             questions=[("single", f"Q{n}", [("a", True), ("b", False)]) for n in range(15)],
-            questions_to_draw=10, shuffle_questions=True, shuffle_choices=True,
+            questions_to_draw=10,
+            shuffle_questions=True,
+            shuffle_choices=True,
         )
         attempt = services.start_attempt(learner, quiz)
         ids = [q["id"] for q in attempt.snapshot]
@@ -131,16 +139,22 @@ class TestTakingAQuiz:
 class TestTimeLimit:
     @pytest.mark.parametrize("policy", ["flag", "reject"])
     def test_late_submission_is_flagged_or_rejected(self, client, learner, db, policy):
-        quiz = factories.make_quiz(time_limit_minutes=10, late_policy=policy,
-                                   review_before_submit=False)
+        quiz = factories.make_quiz(
+            time_limit_minutes=10, late_policy=policy, review_before_submit=False
+        )
         client.force_login(learner)
         attempt = start(client, quiz)
         Attempt.objects.filter(pk=attempt.pk).update(
             deadline_at=timezone.now() - timedelta(minutes=5)
         )
         # Even "save" is a final submission once the time is up.
-        client.post(attempt_url(attempt), {**factories.correct_answers(attempt),
-                                           "action": "save" if policy == "reject" else "submit"})
+        client.post(
+            attempt_url(attempt),
+            {
+                **factories.correct_answers(attempt),
+                "action": "save" if policy == "reject" else "submit",
+            },
+        )
         attempt.refresh_from_db()
         result = client.get(reverse("quizzes:result", args=[attempt.pk])).content
         if policy == "flag":
@@ -165,11 +179,14 @@ class TestTimeLimit:
 
 class TestQueryCounts:
     @pytest.mark.parametrize("size", [5, 20])
-    def test_taking_and_submitting_is_constant(self, client, learner, size,
-                                               django_assert_max_num_queries):
+    def test_taking_and_submitting_is_constant(
+        self, client, learner, size, django_assert_max_num_queries
+    ):
         quiz = factories.make_quiz(
-            questions=[("single", f"Question {n}", [("a", True), ("b", False), ("c", False)])
-                       for n in range(size)],
+            questions=[
+                ("single", f"Question {n}", [("a", True), ("b", False), ("c", False)])
+                for n in range(size)
+            ],
             review_before_submit=False,
         )
         client.force_login(learner)
@@ -179,7 +196,8 @@ class TestQueryCounts:
         with django_assert_max_num_queries(8):
             assert client.get(attempt_url(attempt)).status_code == 200
         with django_assert_max_num_queries(12):
-            client.post(attempt_url(attempt), {**factories.correct_answers(attempt),
-                                               "action": "submit"})
+            client.post(
+                attempt_url(attempt), {**factories.correct_answers(attempt), "action": "submit"}
+            )
         attempt.refresh_from_db()
         assert attempt.percent == 100

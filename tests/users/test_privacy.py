@@ -85,8 +85,9 @@ class TestDeleteMyAccount:
         assert response.status_code == 400
         assert User.objects.filter(email="learner@example.org").exists()
 
-    def test_deletes_account_and_personal_data(self, client, learner_with_history, make_user,
-                                               course):
+    def test_deletes_account_and_personal_data(
+        self, client, learner_with_history, make_user, course
+    ):
         other = make_user("other@example.org")
         progress.enrol(other, course[0])
         response = client.post(self.url, {"password": PASSWORD, "confirm": "on"}, follow=True)

@@ -274,9 +274,7 @@ def valid_certificate_condition(course_id, now):
 
 
 def full_name_expression():
-    return Concat(
-        "user__first_name", Value(" "), "user__last_name", output_field=CharField()
-    )
+    return Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField())
 
 
 def course_quiz_ids(course):
@@ -386,9 +384,7 @@ class CohortReport:
             enrolment_due_at=_current_value(course_id, "due_at"),
             quizzes_passed=quizzes_passed_expression(self.quiz_ids),
             certificate_state=certificate_state_expression(course_id, self.now),
-            certificate_expires_at=Subquery(
-                _certificates(course_id).values("expires_at")[:1]
-            ),
+            certificate_expires_at=Subquery(_certificates(course_id).values("expires_at")[:1]),
         ).values(
             "pk",
             "user_id",
@@ -608,8 +604,7 @@ def cohort_overview(cohort_ids, now=None):
             completed=Count("pk", filter=Q(courses__gt=0, done__gte=F("courses"))),
             overdue=Count(
                 "pk",
-                filter=Q(late_enrolment)
-                | Q(cohort__due_on__lt=today, done__lt=F("courses")),
+                filter=Q(late_enrolment) | Q(cohort__due_on__lt=today, done__lt=F("courses")),
             ),
         )
     )

@@ -81,9 +81,16 @@ def _invitation_cells(invitation, report):
         invitation.email,
         report.course.title if report.course is not None else "",
         reports.STATUS_LABELS[reports.INVITED],
-        "", "", "", "",
+        "",
+        "",
+        "",
+        "",
         _when(report.cohort.due_at),
-        "", "", "", "", "",
+        "",
+        "",
+        "",
+        "",
+        "",
         _when(invitation.created_at),
     ]
 

@@ -2,7 +2,6 @@
 shows the cohort and, on POST, joins it. Unknown, mistyped, replaced and switched-off codes all
 give the same 404, so the page never hints that a similar code exists."""
 
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError
@@ -81,8 +80,7 @@ def join(request, code):
     if code != cohort.invite_code:  # typed in lower case or with dashes
         return redirect(join_path)
     is_member = (
-        user.is_authenticated
-        and CohortMembership.objects.filter(cohort=cohort, user=user).exists()
+        user.is_authenticated and CohortMembership.objects.filter(cohort=cohort, user=user).exists()
     )
     if not is_member:
         refusal = _refusal_before_joining(request, cohort)

@@ -1,7 +1,6 @@
 """Managers add one person, remove members, cancel invitations and change the invitation link.
 Every view goes through `cohort_for_managing`."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction

@@ -48,10 +48,20 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("admin@example.org", "Ada", "Admin", "superuser", is_superuser=True),
-    DemoAccount("editor@example.org", "Esi", "Mensah", "NGO editor: authors, cannot publish",
-                groups=("Editors",)),
-    DemoAccount("reviewer@example.org", "Rafael", "Ortiz", "reviewer: approves and publishes",
-                groups=("Moderators",)),
+    DemoAccount(
+        "editor@example.org",
+        "Esi",
+        "Mensah",
+        "NGO editor: authors, cannot publish",
+        groups=("Editors",),
+    ),
+    DemoAccount(
+        "reviewer@example.org",
+        "Rafael",
+        "Ortiz",
+        "reviewer: approves and publishes",
+        groups=("Moderators",),
+    ),
     DemoAccount("manager@example.org", "Mei", "Tanaka", "partner organisation cohort manager"),
     DemoAccount("learner@example.org", "Lena", "Novak", "learner"),
 ]
@@ -223,9 +233,17 @@ def _answers(attempt, correct):
 # Demo colleagues: more learners with varied quiz results, so that the item analysis report
 # has something to show. Names are invented.
 COLLEAGUES = [
-    ("Amina", "Okafor"), ("Tomás", "Herrera"), ("Yuki", "Sato"), ("Priya", "Nair"),
-    ("Jonas", "Berg"), ("Fatima", "Haddad"), ("Liam", "Walsh"), ("Chloé", "Martin"),
-    ("Kwame", "Mensah"), ("Sofia", "Rossi"), ("Dmitri", "Volkov"),
+    ("Amina", "Okafor"),
+    ("Tomás", "Herrera"),
+    ("Yuki", "Sato"),
+    ("Priya", "Nair"),
+    ("Jonas", "Berg"),
+    ("Fatima", "Haddad"),
+    ("Liam", "Walsh"),
+    ("Chloé", "Martin"),
+    ("Kwame", "Mensah"),
+    ("Sofia", "Rossi"),
+    ("Dmitri", "Volkov"),
 ]
 
 
@@ -238,7 +256,8 @@ def ensure_colleagues_with_results(courses):
     User = get_user_model()
     police = next((c for c in courses if c.audiences.filter(slug="police").exists()), courses[0])
     quiz = next(
-        lesson.specific.quiz for lesson in progress.course_lessons(police)
+        lesson.specific.quiz
+        for lesson in progress.course_lessons(police)
         if lesson.specific.quiz_id
     )
     password = None
@@ -338,9 +357,11 @@ def ensure_partner_cohort(courses):
         done = len(lessons) if n <= 3 else (n - 2) * len(lessons) // 8 if n <= 8 else 0
         for lesson in lessons[:done]:
             quiz = lesson.specific.quiz
-            if n <= 3 and quiz is not None and not Attempt.objects.filter(
-                user=user, quiz=quiz
-            ).exists():
+            if (
+                n <= 3
+                and quiz is not None
+                and not Attempt.objects.filter(user=user, quiz=quiz).exists()
+            ):
                 attempt = quiz_services.start_attempt(user, quiz)
                 quiz_services.submit_attempt(attempt, _answers(attempt, correct=True))
             progress.complete_lesson(enrolment, lesson)

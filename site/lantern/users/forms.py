@@ -51,8 +51,10 @@ class SignUpForm(forms.ModelForm):
         email = normalise_email(self.cleaned_data["email"])
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError(
-                _("An account with this email address already exists. Log in, or reset "
-                  "your password if you have forgotten it."),
+                _(
+                    "An account with this email address already exists. Log in, or reset "
+                    "your password if you have forgotten it."
+                ),
                 code="duplicate_email",
             )
         return email

@@ -52,9 +52,7 @@ class User(AbstractUser):
         _("name on certificate"),
         max_length=200,
         blank=True,
-        help_text=_(
-            "Your name as it should appear on certificates. Leave blank to use your name."
-        ),
+        help_text=_("Your name as it should appear on certificates. Leave blank to use your name."),
     )
 
     USERNAME_FIELD = "email"

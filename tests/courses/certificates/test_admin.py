@@ -50,9 +50,7 @@ def make_certificate(user, course_page, issued_days_ago=10, expires_in_days=700,
 
 def staff(make_user, email, *codenames):
     user = make_user(email)
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["access_admin", *codenames])
-    )
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", *codenames]))
     return user
 
 
@@ -90,8 +88,9 @@ class TestCertificateIndexView:
         ["learner@example", "lena novak", "test cour", "CODE", "code-dashed", "code-lower"],
     )
     def test_search(self, admin_client, certificate, make_user, course, query):
-        make_certificate(make_user("sam@example.org", first_name="Sam", last_name="Reyes"),
-                         course[0])
+        make_certificate(
+            make_user("sam@example.org", first_name="Sam", last_name="Reyes"), course[0]
+        )
         query = {
             "CODE": certificate.code[:8],
             "code-dashed": certificate.display_code,
@@ -134,8 +133,9 @@ class TestCertificateIndexView:
         assert listed(issued_at_from=since) == everyone - {old}
         assert listed(issued_at_to=until) == {old}
 
-    def test_listing_queries_do_not_grow_with_rows(self, admin_client, make_user, course,
-                                                   django_assert_max_num_queries):
+    def test_listing_queries_do_not_grow_with_rows(
+        self, admin_client, make_user, course, django_assert_max_num_queries
+    ):
         def count_queries():
             with CaptureQueriesContext(connection) as queries:
                 assert self.get(admin_client).status_code == 200
@@ -146,8 +146,7 @@ class TestCertificateIndexView:
         ]
         few = count_queries()
         certificates += [
-            make_certificate(make_user(f"holder{n}@example.org"), course[0])
-            for n in range(5, 50)
+            make_certificate(make_user(f"holder{n}@example.org"), course[0]) for n in range(5, 50)
         ]
         with django_assert_max_num_queries(15):
             response = self.get(admin_client)
@@ -167,8 +166,7 @@ class TestCertificateInspectView:
         assert revoke_url(certificate) in content
         assert reverse("certificates:history", args=[certificate.pk]) in content
 
-    def test_a_deleted_account_leaves_a_nameless_record(self, admin_client, certificate,
-                                                        learner):
+    def test_a_deleted_account_leaves_a_nameless_record(self, admin_client, certificate, learner):
         learner.delete()
         response = admin_client.get(reverse("certificates:inspect", args=[certificate.pk]))
         assert response.status_code == 200
@@ -282,8 +280,7 @@ class TestCertificatePermissions:
         inspect = client.get(reverse("certificates:inspect", args=[certificate.pk]))
         assert inspect.status_code == 200
         assert revoke_url(certificate).encode() not in inspect.content
-        assert client.get(reverse("certificates:history", args=[certificate.pk])).status_code \
-            == 200
+        assert client.get(reverse("certificates:history", args=[certificate.pk])).status_code == 200
         assert client.get(revoke_url(certificate)).status_code in (302, 403)
         response = client.post(revoke_url(certificate), {"reason": "No right to do this"})
         assert response.status_code in (302, 403)

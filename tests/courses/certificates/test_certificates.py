@@ -61,9 +61,14 @@ class TestVerify:
         assert "Valid certificate" in content and "Nokuthula Ngʼombo-Ramírez" in content
         assert "learner@example.org" not in content
 
-    @pytest.mark.parametrize("mangle", [
-        str.lower, lambda c: " ".join(c), lambda c: "-".join(c[i:i + 4] for i in range(0, 20, 4)),
-    ])
+    @pytest.mark.parametrize(
+        "mangle",
+        [
+            str.lower,
+            lambda c: " ".join(c),
+            lambda c: "-".join(c[i : i + 4] for i in range(0, 20, 4)),
+        ],
+    )
     def test_typed_codes_are_normalised(self, client, certificate, mangle):
         response = client.get(reverse("courses:verify"), {"code": mangle(certificate.code)})
         assert response["Location"] == reverse("courses:verify_code", args=[certificate.code])
@@ -73,8 +78,10 @@ class TestVerify:
         response = client.get(reverse("courses:verify"), {"code": bad})
         assert response.status_code in (200, 404)
         assert b"Valid certificate" not in response.content
-        assert normalise_code(bad) is None or not Certificate.objects.filter(
-            code=normalise_code(bad)).exists()
+        assert (
+            normalise_code(bad) is None
+            or not Certificate.objects.filter(code=normalise_code(bad)).exists()
+        )
 
     def test_expired_and_revoked_are_shown(self, client, certificate):
         Certificate.objects.filter(pk=certificate.pk).update(
@@ -126,8 +133,7 @@ class TestExpiryAndRecertification:
         )
         certificate.refresh_from_db()
 
-    def test_expires_soon_is_shown_and_still_verifies_as_valid(self, client, certificate,
-                                                               learner):
+    def test_expires_soon_is_shown_and_still_verifies_as_valid(self, client, certificate, learner):
         self.expire(certificate, 20)
         assert certificate.status() == "expiring"
         client.force_login(learner)
@@ -136,8 +142,7 @@ class TestExpiryAndRecertification:
         verify = client.get(reverse("courses:verify_code", args=[certificate.code])).content
         assert b"Valid certificate" in verify
 
-    def test_a_valid_certificate_cannot_be_renewed_yet(self, client, certificate, learner,
-                                                      course):
+    def test_a_valid_certificate_cannot_be_renewed_yet(self, client, certificate, learner, course):
         client.force_login(learner)
         response = client.post(reverse("courses:recertify", args=[course[0].pk]))
         assert response.status_code == 403

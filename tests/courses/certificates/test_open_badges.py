@@ -55,7 +55,10 @@ class TestCredentialDocument:
         assert document["id"] == f"{BASE}/verify/{certificate.code}/"
         assert document["name"] == "Test course"
         assert document["issuer"] == {
-            "id": f"{BASE}/", "type": ["Profile"], "name": "Lantern", "url": f"{BASE}/"
+            "id": f"{BASE}/",
+            "type": ["Profile"],
+            "name": "Lantern",
+            "url": f"{BASE}/",
         }
         assert ISO_Z.match(document["validFrom"])
         assert document["validFrom"] == iso_utc(certificate.issued_at)
@@ -90,8 +93,10 @@ class TestCredentialDocument:
         }
         assert len(salt) == 32
         assert name_identity == {
-            "type": "IdentityObject", "identityHash": "Łucja Żółć",
-            "identityType": "name", "hashed": False,
+            "type": "IdentityObject",
+            "identityHash": "Łucja Żółć",
+            "identityType": "name",
+            "hashed": False,
         }
         text = json.dumps(document, ensure_ascii=False)
         assert "learner@example.org" not in text and "learner" not in text

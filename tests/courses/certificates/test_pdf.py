@@ -205,8 +205,9 @@ class TestLongNames:
     def test_a_120_character_name_shrinks_and_wraps_without_losing_a_letter(self):
         assert len(LONG_NAME) == 120
         pdf = blank_page()
-        fitted = fit_text(pdf, LONG_NAME, width=TEXT_WIDTH, max_height=30, max_size=30,
-                          min_size=11, style="B")
+        fitted = fit_text(
+            pdf, LONG_NAME, width=TEXT_WIDTH, max_height=30, max_size=30, min_size=11, style="B"
+        )
         assert fitted.size < 30 and fitted.height <= 30
         pdf.set_font(certificate_pdf.FONT_FAMILY, "B", fitted.size)
         assert all(pdf.get_string_width(line) <= TEXT_WIDTH for line in fitted.lines)
@@ -217,8 +218,9 @@ class TestLongNames:
     def test_a_name_of_the_largest_allowed_length_still_fits(self, client, learner, course):
         name = "W" * 200  # the widest letter, no spaces: the worst case
         pdf = blank_page()
-        fitted = fit_text(pdf, name, width=TEXT_WIDTH, max_height=30, max_size=30,
-                          min_size=11, style="B")
+        fitted = fit_text(
+            pdf, name, width=TEXT_WIDTH, max_height=30, max_size=30, min_size=11, style="B"
+        )
         pdf.set_font(certificate_pdf.FONT_FAMILY, "B", fitted.size)
         assert all(pdf.get_string_width(line) <= TEXT_WIDTH for line in fitted.lines)
         assert "".join(fitted.lines) == name
@@ -228,8 +230,15 @@ class TestLongNames:
         assert len(reader.pages) == 1 and name in squash(reader.pages[0].extract_text())
 
     def test_a_short_name_is_printed_large_on_one_line(self):
-        fitted = fit_text(blank_page(), "José Müller", width=TEXT_WIDTH, max_height=30,
-                          max_size=30, min_size=11, style="B")
+        fitted = fit_text(
+            blank_page(),
+            "José Müller",
+            width=TEXT_WIDTH,
+            max_height=30,
+            max_size=30,
+            min_size=11,
+            style="B",
+        )
         assert fitted.size == 30 and fitted.lines == ["José Müller"]
 
 
@@ -255,8 +264,15 @@ class TestArabicNames:
 
 class TestCharactersTheFontCannotDraw:
     def test_the_scripts_we_promise_are_covered(self):
-        names = [*NAMES, ARABIC_NAME, "Σοφία Παπαδοπούλου", "Дар'я Шевченко", "שרה כהן",
-                 "Nguyễn Thị Minh Khai", "Zahra\u200cKarimi"]
+        names = [
+            *NAMES,
+            ARABIC_NAME,
+            "Σοφία Παπαδοπούλου",
+            "Дар'я Шевченко",
+            "שרה כהן",
+            "Nguyễn Thị Minh Khai",
+            "Zahra\u200cKarimi",
+        ]
         assert missing_characters(*names) == []
 
     def test_others_are_reported_in_order(self):

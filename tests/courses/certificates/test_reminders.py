@@ -87,16 +87,18 @@ class TestWhoIsReminded:
         expire_in(certificate, 9)
         assert run() == 1
 
-    def test_revoked_and_expired_certificates_get_none(self, certificate, make_user,
-                                                       make_certificate):
+    def test_revoked_and_expired_certificates_get_none(
+        self, certificate, make_user, make_certificate
+    ):
         expire_in(certificate, 5)
         Certificate.objects.filter(pk=certificate.pk).update(revoked_at=timezone.now())
         make_certificate(make_user("expired@example.org"), expires_in_days=-1)
         make_certificate(make_user("lapsed@example.org"), expires_in_days=-200)
         assert run() == 0 and mail.outbox == []
 
-    def test_deleted_and_deactivated_accounts_get_none(self, certificate, learner, make_user,
-                                                       make_certificate):
+    def test_deleted_and_deactivated_accounts_get_none(
+        self, certificate, learner, make_user, make_certificate
+    ):
         expire_in(certificate, 10)
         learner.delete()
         certificate.refresh_from_db()
@@ -117,15 +119,16 @@ class TestWhoIsReminded:
         assert progress.recertify(learner, course[0]) is not None
         assert run() == 0 and mail.outbox == []
 
-    def test_a_renewal_left_unfinished_does_not_silence_the_reminder(self, certificate,
-                                                                    learner, course):
+    def test_a_renewal_left_unfinished_does_not_silence_the_reminder(
+        self, certificate, learner, course
+    ):
         expire_in(certificate, 20)
         progress.unenrol(progress.recertify(learner, course[0]))
         assert run() == 1
 
-    def test_only_the_holder_is_emailed_with_their_own_certificate(self, certificate,
-                                                                   learner, make_user,
-                                                                   make_certificate):
+    def test_only_the_holder_is_emailed_with_their_own_certificate(
+        self, certificate, learner, make_user, make_certificate
+    ):
         expire_in(certificate, 15)
         other = make_certificate(make_user("other@example.org"), expires_in_days=25)
         assert run() == 2

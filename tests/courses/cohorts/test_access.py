@@ -191,9 +191,7 @@ def test_actions_are_post_only(client, world, name):
 
 
 class TestNothingLeaksThroughIds:
-    def test_another_cohorts_member_or_invitation_through_ones_own_cohort(
-        self, client, world
-    ):
+    def test_another_cohorts_member_or_invitation_through_ones_own_cohort(self, client, world):
         client.force_login(world.users["manager"])
         own = world.cohort.public_id
         before = _state(world)
@@ -206,9 +204,7 @@ class TestNothingLeaksThroughIds:
         assert remove.status_code == 404 and cancel.status_code == 404
         assert _state(world) == before
 
-    def test_searching_ones_own_cohort_never_finds_other_organisations_people(
-        self, client, world
-    ):
+    def test_searching_ones_own_cohort_never_finds_other_organisations_people(self, client, world):
         client.force_login(world.users["manager"])
         response = client.get(
             reverse("courses:cohort", args=[world.cohort.public_id]), {"q": "beta"}

@@ -131,7 +131,12 @@ class TestCohortAdmin:
         assert cohort.seat_limit is None
 
     def test_a_new_due_date_and_course_reach_the_members(
-        self, admin_client, organisation, course, course_index, learner,
+        self,
+        admin_client,
+        organisation,
+        course,
+        course_index,
+        learner,
         django_capture_on_commit_callbacks,
     ):
         second, _lessons = factories.make_course(course_index, slug="second-course")
@@ -151,9 +156,7 @@ class TestCohortAdmin:
                 },
             )
         assert response.status_code == 302
-        due_dates = {
-            e.course_id: e.due_at.date() for e in Enrolment.objects.filter(user=learner)
-        }
+        due_dates = {e.course_id: e.due_at.date() for e in Enrolment.objects.filter(user=learner)}
         assert due_dates == {course[0].pk: date(2030, 2, 28), second.pk: date(2030, 2, 28)}
 
     def test_listing_filters_by_organisation_and_links_to_the_report(

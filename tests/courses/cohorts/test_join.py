@@ -41,9 +41,7 @@ class TestJoinFormView:
         assert response.status_code == 200
         assert b'<label for="id_code">' in response.content
 
-    def test_a_typed_code_in_any_case_with_spaces_and_dashes_finds_the_cohort(
-        self, client, cohort
-    ):
+    def test_a_typed_code_in_any_case_with_spaces_and_dashes_finds_the_cohort(self, client, cohort):
         code = cohort.invite_code
         typed = f" {code[:4].lower()}-{code[4:8]} {code[8:].lower()} "
         response = client.get(self.url, {"code": typed})

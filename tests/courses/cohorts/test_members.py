@@ -1,7 +1,6 @@
 """Managers adding one person, removing members, cancelling invitations and managing the
 invitation link; the manager's panel on the cohort page."""
 
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages

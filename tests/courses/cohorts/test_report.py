@@ -247,8 +247,14 @@ class TestStatuses:
             [(quizzes[0], True), (quizzes[0], True), (quizzes[1], False)], start=1
         ):
             Attempt.objects.create(
-                user=mixed["Cleo"], quiz=quiz, number=number, status="submitted",
-                snapshot=[], passed=passed, pass_mark=80, submitted_at=timezone.now(),
+                user=mixed["Cleo"],
+                quiz=quiz,
+                number=number,
+                status="submitted",
+                snapshot=[],
+                passed=passed,
+                pass_mark=80,
+                submitted_at=timezone.now(),
             )
         client.force_login(manager)
         response = client.get(cohort_url(cohort, q="cleo"))
@@ -441,7 +447,13 @@ class TestQueryCounts:
 
     @pytest.mark.parametrize("count", [1, 4])
     def test_manage_home_is_constant(
-        self, client, manager, organisation, course, make_user, count,
+        self,
+        client,
+        manager,
+        organisation,
+        course,
+        make_user,
+        count,
         django_assert_max_num_queries,
     ):
         for n in range(count):
@@ -478,7 +490,13 @@ class TestManageHome:
         assert "30 Jun 2030" in text
 
     def test_several_courses_count_completion_of_every_course(
-        self, client, manager, cohort, course, course_index, make_user,
+        self,
+        client,
+        manager,
+        cohort,
+        course,
+        course_index,
+        make_user,
         django_capture_on_commit_callbacks,
     ):
         second, lessons = factories.make_course(course_index, slug="second", title="Second")
@@ -554,8 +572,9 @@ class TestReminders:
         self.remind(client, cohort, django_capture_on_commit_callbacks)
         assert [message.to for message in mail.outbox] == [["eve@example.org"]]
 
-    def test_nobody_overdue(self, client, manager, cohort, make_user,
-                            django_capture_on_commit_callbacks):
+    def test_nobody_overdue(
+        self, client, manager, cohort, make_user, django_capture_on_commit_callbacks
+    ):
         add_members(cohort, make_user, 2)
         client.force_login(manager)
         response = self.remind(client, cohort, django_capture_on_commit_callbacks)

@@ -109,9 +109,7 @@ class TestAddPeople:
     def test_a_second_upload_reports_who_is_already_there(self, cohort, make_user):
         make_user("existing@example.org")
         cohorts.add_people(cohort, [("existing@example.org", ""), ("new@example.org", "")])
-        result = cohorts.add_people(
-            cohort, [("EXISTING@example.org", ""), ("new@example.org", "")]
-        )
+        result = cohorts.add_people(cohort, [("EXISTING@example.org", ""), ("new@example.org", "")])
         assert sorted(result.already) == ["existing@example.org", "new@example.org"]
         assert cohort.memberships.count() == 1 and cohort.invitations.count() == 1
 

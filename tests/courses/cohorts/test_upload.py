@@ -157,8 +157,16 @@ class TestRows:
 
     @pytest.mark.parametrize(
         "email",
-        ["alex", "alex@", "@example.org", "alex@example", "alex example@example.org",
-         "Alex <alex@example.org>", "alex@@example.org", "a" * 250 + "@example.org"],
+        [
+            "alex",
+            "alex@",
+            "@example.org",
+            "alex@example",
+            "alex example@example.org",
+            "Alex <alex@example.org>",
+            "alex@@example.org",
+            "a" * 250 + "@example.org",
+        ],
     )
     def test_malformed_emails(self, email):
         parsed = parse(f'email,name\n"{email}",Alex\nok@example.org,Ok\n'.encode())
@@ -303,9 +311,7 @@ class TestUploadAccess:
 
 
 class TestPreviewAndConfirm:
-    def test_the_preview_shows_each_row_and_saves_nothing(
-        self, manager_client, cohort, make_user
-    ):
+    def test_the_preview_shows_each_row_and_saves_nothing(self, manager_client, cohort, make_user):
         make_user("has.account@example.org")
         member = make_user("member@example.org")
         cohorts.join(cohort, member)
@@ -547,9 +553,7 @@ class TestTenThousandPeople:
         assert token, response.content[:2000]
         preview = manager_client.get(response.url)
         assert preview.status_code == 200
-        assert f"Add {count:,} people".replace(",", "") in preview.content.decode().replace(
-            ",", ""
-        )
+        assert f"Add {count:,} people".replace(",", "") in preview.content.decode().replace(",", "")
         previewed = time.monotonic()
         response = confirm(manager_client, cohort, token)
         committed = time.monotonic()

@@ -75,7 +75,8 @@ class TestLanguageGuard:
             "child sexual abuse material.</p>"
         )
         response = client.post(
-            reverse("wagtailadmin_pages:edit", args=[lessons[0].pk]), lesson_form(text=text),
+            reverse("wagtailadmin_pages:edit", args=[lessons[0].pk]),
+            lesson_form(text=text),
             follow=True,
         )
         assert "Language check:" not in response.content.decode().split("data-language-check")[0]

@@ -18,10 +18,16 @@ def scenario_value(recommended=(True, False)):
             "vignette": "<p>A pupil says an older friend gives her gifts.</p>",
             "question": "What do you do first?",
             "choices": [
-                {"text": "Listen and thank her", "feedback": "Yes: listening comes first.",
-                 "recommended": recommended[0]},
-                {"text": "Promise to keep it secret", "feedback": "Never promise secrecy.",
-                 "recommended": recommended[1]},
+                {
+                    "text": "Listen and thank her",
+                    "feedback": "Yes: listening comes first.",
+                    "recommended": recommended[0],
+                },
+                {
+                    "text": "Promise to keep it secret",
+                    "feedback": "Never promise secrecy.",
+                    "recommended": recommended[1],
+                },
             ],
         }
     )
@@ -48,8 +54,11 @@ class TestCalloutBlock:
     def test_myth_vs_fact_labels_both_parts(self):
         block = CalloutBlock()
         value = block.to_python(
-            {"kind": "myth_fact", "title": "Trafficking always involves travel",
-             "text": "<p>Nobody has to cross a border.</p>"}
+            {
+                "kind": "myth_fact",
+                "title": "Trafficking always involves travel",
+                "text": "<p>Nobody has to cross a border.</p>",
+            }
         )
         text = BeautifulSoup(block.render(value), "html.parser").get_text(" ", strip=True)
         assert "Myth vs fact" in text
@@ -79,8 +88,10 @@ class TestHelplinesBlock:
 
 
 class TestBlockPreviews:
-    @pytest.mark.parametrize("block_name", ["heading", "callout", "scenario", "reflection",
-                                            "helplines", "sources", "paragraph"])
+    @pytest.mark.parametrize(
+        "block_name",
+        ["heading", "callout", "scenario", "reflection", "helplines", "sources", "paragraph"],
+    )
     def test_each_block_has_an_admin_preview(self, admin_client, block_name):
         from django.urls import reverse
 

@@ -58,10 +58,21 @@ class TestCourseTreeRules(WagtailPageTestCase):
                                     "question": "What do you say first?",
                                     "choices": streamfield(
                                         [
-                                            ("item", {"text": "Thank her", "feedback": "Yes.",
-                                                      "recommended": "on"}),
-                                            ("item", {"text": "Promise secrecy",
-                                                      "feedback": "Never promise that."}),
+                                            (
+                                                "item",
+                                                {
+                                                    "text": "Thank her",
+                                                    "feedback": "Yes.",
+                                                    "recommended": "on",
+                                                },
+                                            ),
+                                            (
+                                                "item",
+                                                {
+                                                    "text": "Promise secrecy",
+                                                    "feedback": "Never promise that.",
+                                                },
+                                            ),
                                         ]
                                     ),
                                 },

@@ -33,9 +33,10 @@ class TestEnrolmentAdmin:
             302,
             403,
         )
-        assert admin_client.post(
-            reverse("enrolments:delete", args=[enrolment.pk])
-        ).status_code in (302, 403)
+        assert admin_client.post(reverse("enrolments:delete", args=[enrolment.pk])).status_code in (
+            302,
+            403,
+        )
         enrolment.refresh_from_db()
 
     def test_ngo_editors_do_not_see_learner_records(self, client, enrolment, make_user):

@@ -202,6 +202,7 @@ class TestCompleteLesson:
         )
         client.force_login(learner)
         client.post(enrol_url(course_page))
+
         def never_met(user, lesson):
             return "Never met"
 
@@ -214,8 +215,7 @@ class TestCompleteLesson:
 
 
 class TestSequentialModules:
-    def test_next_module_unlocks_when_the_previous_is_complete(self, client, course_index,
-                                                              learner):
+    def test_next_module_unlocks_when_the_previous_is_complete(self, client, course_index, learner):
         course_page, lessons = factories.make_course(course_index, sequential_modules=True)
         client.force_login(learner)
         client.post(enrol_url(course_page))
@@ -275,16 +275,15 @@ class TestResumeAndDashboard:
 
     def test_due_dates_show_and_overdue_is_flagged(self, client, enrolled):
         _, _, enrolment = enrolled
-        Enrolment.objects.filter(pk=enrolment.pk).update(
-            due_at=timezone.now() - timedelta(days=2)
-        )
+        Enrolment.objects.filter(pk=enrolment.pk).update(due_at=timezone.now() - timedelta(days=2))
         assert b"Overdue: was due" in client.get(reverse("courses:dashboard")).content
 
 
 class TestQueryCounts:
     @pytest.mark.parametrize("lessons_per_module", [5, 50])
-    def test_dashboard_is_constant(self, client, course_index, learner, lessons_per_module,
-                                   django_assert_max_num_queries):
+    def test_dashboard_is_constant(
+        self, client, course_index, learner, lessons_per_module, django_assert_max_num_queries
+    ):
         client.force_login(learner)
         for n in range(3):
             course_page, _ = factories.make_course(
@@ -297,8 +296,9 @@ class TestQueryCounts:
         assert response.content.count(b"progress__bar") == 3
 
     @pytest.mark.parametrize("lessons_per_module", [5, 50])
-    def test_enrolled_course_page_is_constant(self, client, course_index, learner,
-                                              lessons_per_module, django_assert_max_num_queries):
+    def test_enrolled_course_page_is_constant(
+        self, client, course_index, learner, lessons_per_module, django_assert_max_num_queries
+    ):
         course_page, lessons = factories.make_course(
             course_index, modules=2, lessons_per_module=lessons_per_module
         )
@@ -312,8 +312,9 @@ class TestQueryCounts:
         assert response.content.decode().count("state state--done") == 3
 
     @pytest.mark.parametrize("lessons_per_module", [5, 50])
-    def test_complete_is_constant(self, client, course_index, learner, lessons_per_module,
-                                  django_assert_max_num_queries):
+    def test_complete_is_constant(
+        self, client, course_index, learner, lessons_per_module, django_assert_max_num_queries
+    ):
         course_page, lessons = factories.make_course(
             course_index, modules=2, lessons_per_module=lessons_per_module
         )

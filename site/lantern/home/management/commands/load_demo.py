@@ -54,5 +54,5 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             f"manager@example.org manages {cohort.organisation.name}: cohort "
-            f"\"{cohort.name}\" at /manage/, invitation code {cohort.invite_code}."
+            f'"{cohort.name}" at /manage/, invitation code {cohort.invite_code}.'
         )
