@@ -11,6 +11,7 @@ from courses.content.sanitize import clean_plain_text
 from courses.learning import services as progress
 from courses.learning.completion import unmet_requirements
 from courses.models import CompletionRule, CoursePage, Enrolment, LessonPage, Reflection
+from courses.responses import refuse
 
 REFLECTION_MAX_LENGTH = 5000
 
@@ -43,16 +44,6 @@ def save_reflection(request, lesson_id, block_id):
     return redirect(anchor)
 
 
-def refuse(request, message, status=403, back_url=None):
-    """A clear page explaining why the action was refused; nothing was saved."""
-    return render(
-        request,
-        "courses/learning/refused.html",
-        {"message": message, "back_url": back_url},
-        status=status,
-    )
-
-
 def _live_course(course_id):
     return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
 
@@ -69,7 +60,8 @@ def enrol(request, course_id):
                 "This course is open only to members of a cohort. Ask your organisation for an "
                 "invitation link."
             ),
-            back_url=course.url,
+            link_url=course.url,
+            link_text=_("Back to the course"),
         )
     enrolment, created = progress.enrol(request.user, course)
     if created:
@@ -90,7 +82,8 @@ def recertify(request, course_id):
         return refuse(
             request,
             _("You can renew a certificate when it has expired or is about to expire."),
-            back_url=course.url,
+            link_url=course.url,
+            link_text=_("Back to the course"),
         )
     messages.success(
         request,
@@ -107,7 +100,13 @@ def unenrol(request, course_id):
     course = _live_course(course_id)
     enrolment = progress.current_enrolment(request.user, course)
     if enrolment is None:
-        return refuse(request, _("You are not enrolled in this course."), 404, course.url)
+        return refuse(
+            request,
+            _("You are not enrolled in this course."),
+            404,
+            link_url=course.url,
+            link_text=_("Back to the course"),
+        )
     if request.method == "POST":
         progress.unenrol(enrolment)
         messages.success(
@@ -135,7 +134,8 @@ def complete_lesson(request, lesson_id):
         return refuse(
             request,
             _("Enrol in %(course)s to record your progress.") % {"course": course.title},
-            back_url=course.url,
+            link_url=course.url,
+            link_text=_("Back to the course"),
         )
     lessons = progress.course_lessons(course)
     completed = progress.completed_lesson_ids(enrolment)
@@ -143,7 +143,8 @@ def complete_lesson(request, lesson_id):
         return refuse(
             request,
             _("This lesson unlocks when you complete the earlier modules."),
-            back_url=course.url,
+            link_url=course.url,
+            link_text=_("Back to the course"),
         )
     if lesson.id not in completed and course.completion_rule == CompletionRule.LESSONS_AND_QUIZZES:
         unmet = unmet_requirements(request.user, lesson)

@@ -14,9 +14,9 @@ from courses.cohorts import services as cohorts
 from courses.cohorts.forms import (
     JoinCodeForm,
 )
-from courses.cohorts.views.common import refuse
 from courses.models import CohortInvitation, CohortMembership, MembershipSource
 from courses.ratelimit import over_limit
+from courses.responses import refuse
 
 JOIN_LIMIT_PER_MINUTE = 30
 

@@ -14,8 +14,9 @@ from courses.cohorts.forms import (
     AddPersonForm,
     InviteLinkForm,
 )
-from courses.cohorts.views.common import cohort_url, refuse
+from courses.cohorts.views.common import cohort_url
 from courses.models import CohortInvitation, CohortMembership, MembershipSource
+from courses.responses import refuse
 
 
 @login_required
