@@ -53,7 +53,7 @@ lint: install-dev
 
 # The unit suite runs on every core (pytest-xdist); the browser tests share one Chromium.
 test: install-dev lint
-	$(VENV)/bin/pytest -n auto -m "not e2e"
+	$(VENV)/bin/pytest -n auto --dist loadgroup -m "not e2e"
 	$(VENV)/bin/pytest -m e2e
 
 e2e: install-dev

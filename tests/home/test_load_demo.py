@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from wagtail.models import Page, Revision, Site, WorkflowPage
 
 from courses.content.language_guard import check_page
@@ -92,12 +93,24 @@ class TestLoadDemo:
         assert User.objects.filter(email="admin@example.org").exists()
 
 
+@pytest.fixture(scope="class")
+def demo_site(django_db_setup, django_db_blocker):
+    """The real demo curriculum, loaded once for the class in a transaction that is rolled
+    back afterwards; each test runs in its own savepoint inside it, so what one test changes
+    the next never sees."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.mark.full_curriculum
+@pytest.mark.xdist_group("demo-curriculum")
+@pytest.mark.usefixtures("demo_site")
 class TestDemoCurriculum:
     """The real demo curriculum: loaded once here, never in the other unit tests."""
 
     def test_three_complete_careful_courses(self, client):
-        load()
         courses = list(CoursePage.objects.live().order_by("path"))
         assert len(courses) == 3
         audiences = {a.slug for course in courses for a in course.audiences.all()}
@@ -120,7 +133,6 @@ class TestDemoCurriculum:
             assert client.get(course.url).status_code == 200
 
     def test_every_course_has_module_quizzes_and_a_drawn_final_assessment(self, client):
-        load()
         for course in CoursePage.objects.live():
             outline = course.get_outline()
             quizzes = [
@@ -143,7 +155,6 @@ class TestDemoCurriculum:
         from quizzes.analysis import analyse_quiz
         from quizzes.models import Quiz
 
-        load()
         analysis = analyse_quiz(Quiz.objects.get(title="Shared: Understanding sex trafficking"))
         assert analysis.test.attempts == 12
         assert 0 < analysis.test.mean < 100
@@ -151,7 +162,6 @@ class TestDemoCurriculum:
         assert sum(q.discrimination > 0 for q in analysis.questions if q.discrimination) >= 3
 
     def test_demo_learner_holds_a_valid_and_an_expired_certificate(self, client):
-        load()
         learner = User.objects.get(email="learner@example.org")
         statuses = sorted(c.status() for c in learner.certificates.all())
         assert statuses == ["expired", "valid"]
@@ -159,7 +169,6 @@ class TestDemoCurriculum:
         assert learner.certificates.count() == 2
 
     def test_demo_learner_is_part_way_through_the_police_course(self, client):
-        load()
         learner = User.objects.get(email="learner@example.org")
         enrolment = learner.enrolments.get(course__slug="police-course")
         assert enrolment.course.slug == "police-course"
@@ -174,7 +183,6 @@ class TestDemoCurriculum:
     def test_manager_follows_a_cohort_of_twelve_in_mixed_states(self, client):
         from courses.models import Cohort, Enrolment
 
-        load()
         cohort = Cohort.objects.get()
         manager = User.objects.get(email="manager@example.org")
         assert list(cohort.organisation.managers.all()) == [manager]
@@ -195,7 +203,6 @@ class TestDemoCurriculum:
         assert cohort.memberships.count() == 12 and cohort.invitations.count() == 1
 
     def test_home_cards_link_to_the_courses_and_review_workflow_covers_them(self, client):
-        load()
         home = HomePage.objects.get()
         linked = [block.value["link_page"] for block in home.audiences]
         assert all(linked) and len({page.pk for page in linked}) == 3
