@@ -1,5 +1,8 @@
-"""Fixtures shared by the courses tests: for cohorts, a one-lesson course, its organisation's
-manager and a cohort due on 30 June 2030; for certificates, staff who may view them."""
+"""Fixtures shared by the courses tests.
+
+Cohorts: `manager` manages `organisation` (Northbridge Trust & Safety); `cohort` takes the
+one-lesson `small_course`, `course_cohort` the two-module `course`; both are due on 30 June 2030.
+Certificates: `staff` who may view them."""
 
 from datetime import date
 
@@ -7,6 +10,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from tests import factories
+
+DUE_ON = date(2030, 6, 30)
 
 
 @pytest.fixture
@@ -23,10 +28,21 @@ def manager(make_user):
 
 
 @pytest.fixture
-def cohort(small_course, manager):
-    organisation = factories.make_organisation("Northbridge Trust & Safety", managers=[manager])
+def organisation(manager):
+    return factories.make_organisation("Northbridge Trust & Safety", managers=[manager])
+
+
+@pytest.fixture
+def cohort(small_course, organisation):
     return factories.make_cohort(
-        small_course, organisation=organisation, name="Moderators", due_on=date(2030, 6, 30)
+        small_course, organisation=organisation, name="Moderators, spring", due_on=DUE_ON
+    )
+
+
+@pytest.fixture
+def course_cohort(course, organisation):
+    return factories.make_cohort(
+        course[0], organisation=organisation, name="Spring intake: Leeds", due_on=DUE_ON
     )
 
 

@@ -1,7 +1,5 @@
 """Joining a cohort with its invitation link or a typed code."""
 
-from datetime import date
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
@@ -13,14 +11,6 @@ from courses.cohorts import services as cohorts
 from courses.cohorts.views.join import JOIN_LIMIT_PER_MINUTE
 from courses.models import CohortInvitation, CohortMembership, Enrolment, MembershipSource
 from tests import factories
-
-
-@pytest.fixture
-def cohort(small_course):
-    organisation = factories.make_organisation("Northbridge Trust & Safety")
-    return factories.make_cohort(
-        small_course, organisation=organisation, name="Moderators, spring", due_on=date(2030, 6, 30)
-    )
 
 
 def join_url(cohort, code=None):

@@ -20,18 +20,9 @@ FUTURE = date(2030, 6, 30)
 
 
 @pytest.fixture
-def manager(make_user):
-    return make_user("manager@example.org", first_name="Maya", last_name="Okafor")
-
-
-@pytest.fixture
-def organisation(manager):
-    return factories.make_organisation(managers=[manager])
-
-
-@pytest.fixture
-def cohort(course, organisation):
-    return factories.make_cohort(course[0], organisation=organisation, due_on=FUTURE)
+def cohort(course_cohort):
+    """In these tests the cohort takes the two-module course (see tests/courses/conftest.py)."""
+    return course_cohort
 
 
 def cohort_url(cohort, **params):

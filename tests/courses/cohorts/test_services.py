@@ -13,9 +13,9 @@ from tests import factories
 
 
 @pytest.fixture
-def cohort(course):
-    course_page, _lessons = course
-    return factories.make_cohort(course_page, due_on=date(2030, 6, 30))
+def cohort(course_cohort):
+    """In these tests the cohort takes the two-module course (see tests/courses/conftest.py)."""
+    return course_cohort
 
 
 class TestJoin:
