@@ -40,3 +40,13 @@ def certificate_issuer_name():
 def cohort_min_group_size():
     """Managers' summary figures for groups smaller than this are not shown."""
     return getattr(settings, "LANTERN_COHORT_MIN_GROUP_SIZE", 5)
+
+
+def upload_storage():
+    """Where managers' CSV upload previews wait for confirmation: "cache" or "file"."""
+    return getattr(settings, "LANTERN_UPLOAD_STORAGE", "cache")
+
+
+def upload_directory():
+    """With the "file" storage, the directory for previews (default: the system temp dir)."""
+    return getattr(settings, "LANTERN_UPLOAD_DIRECTORY", "")

@@ -1,12 +1,10 @@
 """Managers add people by uploading a CSV: it is parsed and validated, kept under a random token
-bound to the cohort and the manager, previewed with each row's outcome, and only then committed
-with `cohorts.services.add_people` in one transaction. A file with problem rows is refused unless
-the manager ticks "add the rows without problems", which leaves those rows out.
+bound to the cohort and the manager (in `cohorts.uploads`, not in the session), previewed with
+each row's outcome, and only then committed with `cohorts.services.add_people` in one
+transaction. A file with problem rows is refused unless the manager ticks "add the rows without
+problems", which leaves those rows out.
 
 Every view goes through `cohort_for_managing`."""
-
-import secrets
-import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from courses.cohorts import csv_import
+from courses.cohorts import csv_import, uploads
 from courses.cohorts import services as cohorts
 from courses.cohorts.access import cohort_for_managing
 from courses.cohorts.forms import (
@@ -27,79 +25,11 @@ from courses.cohorts.forms import (
 from courses.cohorts.views.common import cohort_url
 from courses.models import MembershipSource
 
-UPLOADS_SESSION_KEY = "lantern_cohort_uploads"
-UPLOAD_TTL_SECONDS = 60 * 60
-UPLOADS_KEPT = 3  # previews kept per session at most (each can hold 10,000 rows)
 PROBLEM_LINKS_SHOWN = 25
 
 
 def _upload_url(cohort):
     return reverse("courses:cohort_upload", args=[cohort.public_id])
-
-
-def _store_upload(request, cohort, parsed, filename):
-    """Keep the validated rows in the session under a new random token; returns the token.
-    Replaces any earlier preview of this cohort and drops stale ones."""
-    now = int(time.time())
-    uploads = {
-        token: entry
-        for token, entry in request.session.get(UPLOADS_SESSION_KEY, {}).items()
-        if entry.get("cohort") != str(cohort.public_id)
-        and now - entry.get("created", 0) < UPLOAD_TTL_SECONDS
-    }
-    while len(uploads) >= UPLOADS_KEPT:
-        uploads.pop(min(uploads, key=lambda token: uploads[token]["created"]))
-    token = secrets.token_urlsafe(18)
-    uploads[token] = {
-        "cohort": str(cohort.public_id),
-        "user": request.user.pk,
-        "created": now,
-        "filename": (filename or "")[:120],
-        "encoding": parsed.encoding,
-        "delimiter": parsed.delimiter_name,
-        "has_names": parsed.has_names,
-        "ignored": parsed.ignored_columns[:10],
-        "rows": [row.as_list() for row in parsed.rows],
-    }
-    request.session[UPLOADS_SESSION_KEY] = uploads
-    return token
-
-
-def _stored_upload(request, cohort, token):
-    """The stored preview for this token, if it belongs to this cohort and this manager and
-    has not expired; otherwise None."""
-    if not isinstance(token, str) or not token or len(token) > 64:
-        return None
-    entry = request.session.get(UPLOADS_SESSION_KEY, {}).get(token)
-    if (
-        entry is None
-        or entry.get("cohort") != str(cohort.public_id)
-        or entry.get("user") != request.user.pk
-        or int(time.time()) - entry.get("created", 0) >= UPLOAD_TTL_SECONDS
-    ):
-        return None
-    return entry
-
-
-def _prune_uploads(request):
-    """Drop expired previews, so an abandoned large upload does not weigh on the session."""
-    uploads = request.session.get(UPLOADS_SESSION_KEY)
-    if not uploads:
-        return
-    now = int(time.time())
-    kept = {
-        token: entry
-        for token, entry in uploads.items()
-        if now - entry.get("created", 0) < UPLOAD_TTL_SECONDS
-    }
-    if len(kept) != len(uploads):
-        request.session[UPLOADS_SESSION_KEY] = kept
-
-
-def _discard_upload(request, token):
-    uploads = request.session.get(UPLOADS_SESSION_KEY, {})
-    if uploads.pop(token, None) is not None:
-        request.session[UPLOADS_SESSION_KEY] = uploads
 
 
 def _expired(request, cohort):
@@ -123,7 +53,6 @@ def cohort_upload(request, cohort_id):
     with ?download=template, an empty file to fill in). POST a file: parse, validate, keep
     and redirect to the preview. POST a token: commit the previewed rows."""
     cohort = cohort_for_managing(request, cohort_id)
-    _prune_uploads(request)
     if request.method == "GET":
         if request.GET.get("download") == "template":
             return _template_download()
@@ -135,8 +64,8 @@ def cohort_upload(request, cohort_id):
     form = CohortUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _upload_form(request, cohort, form, status=400)
-    token = _store_upload(
-        request, cohort, form.cleaned_data["parsed"], form.cleaned_data["file"].name
+    token = uploads.save(
+        cohort, request.user, form.cleaned_data["parsed"], form.cleaned_data["file"].name
     )
     return redirect(f"{_upload_url(cohort)}?preview={token}")
 
@@ -157,7 +86,7 @@ def _upload_form(request, cohort, form, status=200):
 
 
 def _upload_preview(request, cohort, token):
-    entry = _stored_upload(request, cohort, token)
+    entry = uploads.load(cohort, request.user, token)
     if entry is None:
         return _expired(request, cohort)
     rows = [csv_import.Row.from_list(values) for values in entry["rows"]]
@@ -213,7 +142,7 @@ def _upload_confirm(request, cohort):
     if not form.is_valid():
         return _expired(request, cohort)
     token = form.cleaned_data["token"]
-    entry = _stored_upload(request, cohort, token)
+    entry = uploads.load(cohort, request.user, token)
     if entry is None:
         return _expired(request, cohort)
     preview_url = f"{_upload_url(cohort)}?preview={token}"
@@ -246,7 +175,7 @@ def _upload_confirm(request, cohort):
     except cohorts.CohortError as error:
         messages.error(request, f"{error} {_('Nobody was added.')}")
         return redirect(preview_url)
-    _discard_upload(request, token)
+    uploads.discard(request.user, token)
     messages.success(request, _summary(result, left_out))
     return redirect(cohort_url(cohort))
 

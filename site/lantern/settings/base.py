@@ -153,6 +153,11 @@ LANTERN_QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weathe
 # Cohort reports show no counts or percentages for groups smaller than this (privacy).
 LANTERN_COHORT_MIN_GROUP_SIZE = env_int("COHORT_MIN_GROUP_SIZE", 5)
 
+# Where managers' CSV upload previews wait for confirmation: "cache" (shared through Redis in
+# production) or "file" (UPLOAD_DIRECTORY, default the system's temporary directory).
+LANTERN_UPLOAD_STORAGE = env_str("UPLOAD_STORAGE", "cache")
+LANTERN_UPLOAD_DIRECTORY = env_str("UPLOAD_DIRECTORY", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
