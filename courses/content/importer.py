@@ -1,7 +1,8 @@
 """Build or update a course page tree from a JSON document (the format of
 `fixtures/curriculum/*.json`, documented in docs/authoring.md).
 
-Importing is idempotent: pages are matched by slug under their parent and updated, and
+Rich text in the file is HTML from outside: it is cleaned (`sanitize.clean_rich_text`) before
+it is stored. Importing is idempotent: pages are matched by slug under their parent and updated, and
 StreamField blocks get ids derived from their position, so learners' saved reflections stay
 attached to the same prompts when a course is imported again.
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from courses.content.sanitize import clean_rich_text
 from courses.models import Audience, CourseIndexPage, CoursePage, LessonPage, ModulePage
 from quizzes.models import Choice, Question, QuestionKind, Quiz, Scoring
 
@@ -33,10 +35,19 @@ def stable_id(*parts):
     return str(uuid.uuid5(BLOCK_NAMESPACE, "/".join(str(part) for part in parts)))
 
 
+# Rich-text parts of the lesson blocks: HTML from the file, cleaned before it is stored.
+RICH_TEXT_PARTS = {"callout": "text", "scenario": "vignette", "video": "transcript"}
+
+
 def _body_block(block, block_id):
     kind, value = block["type"], block["value"]
     if kind == "heading" and isinstance(value, str):
         value = {"text": value, "level": "h2"}
+    elif kind == "paragraph":
+        value = clean_rich_text(value)
+    elif kind in RICH_TEXT_PARTS and isinstance(value, dict):
+        part = RICH_TEXT_PARTS[kind]
+        value = {**value, part: clean_rich_text(value.get(part, ""))}
     elif kind == "helplines":
         value = {
             "heading": value.get("heading", "Where to get support"),
@@ -153,7 +164,7 @@ def import_module(course, data, publish=True, key=None, quizzes=None):
         data["slug"],
         {
             "title": data["title"],
-            "intro": data.get("intro", ""),
+            "intro": clean_rich_text(data.get("intro", "")),
             "objectives": _list_stream("objective", data.get("objectives", []), key, data["slug"]),
         },
         publish,

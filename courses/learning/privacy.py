@@ -4,8 +4,6 @@ The host site collects exports from every app listed in ``LANTERN_DATA_EXPORTERS
 every eraser in ``LANTERN_DATA_ERASERS`` when an account is deleted (docs/privacy.md).
 """
 
-import html
-
 from courses.models import (
     Certificate,
     CohortInvitation,
@@ -98,7 +96,7 @@ def export_user_data(user):
             {
                 "lesson": r.lesson.title,
                 "prompt": prompts.get(r.lesson_id, {}).get(r.block_id, ""),
-                "answer": html.unescape(r.text),
+                "answer": r.text,
                 "created_at": _iso(r.created_at),
                 "updated_at": _iso(r.updated_at),
             }

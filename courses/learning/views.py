@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.content.sanitize import clean_plain_text
+from courses.content.sanitize import TooLong, plain_text
 from courses.learning import services as progress
 from courses.learning.completion import unmet_requirements
 from courses.models import CompletionRule, CoursePage, Enrolment, LessonPage, Reflection
@@ -25,8 +25,8 @@ def save_reflection(request, lesson_id, block_id):
         raise Http404(_("This lesson has no such reflection prompt."))
     anchor = f"{lesson.url}#reflection-{block_id}"
     try:
-        text = clean_plain_text(request.POST.get("text", ""), max_length=REFLECTION_MAX_LENGTH)
-    except ValueError:
+        text = plain_text(request.POST.get("text", ""), max_length=REFLECTION_MAX_LENGTH)
+    except TooLong:
         messages.error(
             request,
             _("Your answer is too long: keep it under %(n)s characters. Nothing was saved.")

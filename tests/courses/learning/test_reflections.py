@@ -1,4 +1,5 @@
-"""Reflection answers are private to the learner, cleaned, editable and never leak."""
+"""Reflection answers are private to the learner, kept as typed, shown escaped, editable and
+never leak."""
 
 import pytest
 from django.urls import reverse
@@ -27,15 +28,37 @@ class TestSaveReflection:
         assert b"I would listen first &amp; stay calm." in page.content
         assert b"Only you can see it" in page.content or b"Saved" in page.content
 
-    def test_tags_are_stripped(self, client, course, learner):
+    def test_markup_is_kept_as_typed_and_shown_escaped(self, client, course, learner):
         _, lessons = course
         client.force_login(learner)
-        client.post(save_url(lessons[0]), {"text": "<script>alert(1)</script><b>Listen</b>"})
-        saved = Reflection.objects.get()
-        assert "<script>" not in saved.text and "<b>" not in saved.text
-        assert "Listen" in saved.text
-        page = client.get(lessons[0].url)
-        assert b"<script>alert(1)</script>" not in page.content
+        typed = '<script>alert(1)</script><b>Listen</b> & say "you are safe"'
+        client.post(save_url(lessons[0]), {"text": typed})
+        assert Reflection.objects.get().text == typed  # stored exactly as typed
+        html = client.get(lessons[0].url).content.decode()
+        assert "<script>alert(1)</script>" not in html and "<b>Listen</b>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;Listen&lt;/b&gt; &amp; say" in html
+
+    def test_invisible_control_characters_are_dropped(self, client, course, learner):
+        _, lessons = course
+        client.force_login(learner)
+        response = client.post(save_url(lessons[0]), {"text": "Calm\x00 first\x1b\r\nthen ask"})
+        assert response.status_code == 302
+        assert Reflection.objects.get().text == "Calm first\nthen ask"
+
+    def test_answers_saved_escaped_before_are_unescaped_once(self, course, learner):
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("courses.migrations.0006_reflections_as_typed")
+        _, lessons = course
+        block_id = reflection_id(lessons[0])
+        old = Reflection.objects.create(
+            user=learner, lesson=lessons[0], block_id=block_id, text="Listen &amp; wait &lt;3"
+        )
+        migration.unescape_reflections(apps, None)
+        old.refresh_from_db()
+        assert old.text == "Listen & wait <3"
 
     def test_editing_updates_the_same_answer_and_emptying_clears_it(self, client, course, learner):
         _, lessons = course
