@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses import codes
 from courses.learning import services as progress
 from courses.models import (
     Cohort,
@@ -17,7 +18,6 @@ from courses.models import (
     Enrolment,
     MembershipSource,
 )
-from courses.models.certificates import CODE_ALPHABET
 from courses.models.cohorts import INVITE_CODE_LENGTH
 
 # Large lists are looked up in slices: SQLite and some drivers cap the parameters per query.
@@ -43,19 +43,8 @@ class CohortFull(CohortError):
 
 
 def normalise_invite_code(raw):
-    """The stored form of a typed invitation code (case, spaces and dashes ignored), or None
-    when it cannot be one."""
-    if not raw or len(raw) > 64:
-        return None
-    code = "".join(ch for ch in raw.upper() if ch.isalnum())
-    if len(code) != INVITE_CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
-        return None
-    return code
-
-
-def format_invite_code(code):
-    """ABCD-EFGH-JKMN: easier to read out and type."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    """The stored form of a typed invitation code, or None when it cannot be one."""
+    return codes.normalise_code(raw, INVITE_CODE_LENGTH)
 
 
 def cohort_for_code(raw):

@@ -1,6 +1,5 @@
 """Certificates: issued once per completion cycle, verifiable by anyone with the code."""
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,30 +7,21 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses import conf
+from courses import codes, conf
 
 # No 0/O, 1/I/L or U: nothing a reader can confuse. 20 characters of 30 ≈ 98 bits.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 20
-CODE_GROUP = 4
+CODE_ALPHABET = codes.ALPHABET
+CODE_LENGTH = 20  # about 98 bits
 
 
 def new_code():
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    """A new certificate code (the field's default; migrations name this function)."""
+    return codes.new_code(CODE_LENGTH)
 
 
 def normalise_code(raw):
-    """The stored form of a typed code (case, spaces and dashes ignored), or None."""
-    if not raw or len(raw) > 64:
-        return None
-    code = "".join(ch for ch in raw.upper() if ch.isalnum())
-    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
-        return None
-    return code
-
-
-def format_code(code):
-    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
+    """The stored form of a typed certificate code, or None."""
+    return codes.normalise_code(raw, CODE_LENGTH)
 
 
 class Certificate(models.Model):
@@ -89,7 +79,7 @@ class Certificate(models.Model):
 
     @property
     def display_code(self):
-        return format_code(self.code)
+        return codes.format_code(self.code)
 
     def status(self, now=None):
         """valid, expiring (within the renewal window), expired or revoked."""

@@ -1,6 +1,5 @@
 """Partner organisations, their cohorts of learners, and invitations to join them."""
 
-import secrets
 import uuid
 from datetime import datetime, time
 
@@ -11,13 +10,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models.certificates import CODE_ALPHABET
+from courses import codes
 
 INVITE_CODE_LENGTH = 12  # 30**12 ≈ 59 bits: enough for a link that can be rotated
 
 
 def new_invite_code():
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(INVITE_CODE_LENGTH))
+    """A new invitation code (the field's default; migrations name this function)."""
+    return codes.new_code(INVITE_CODE_LENGTH)
 
 
 class OrganisationKind(models.TextChoices):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from courses import codes
 from courses.cohorts import services as cohorts
 from courses.cohorts.forms import (
     JoinCodeForm,
@@ -92,7 +93,7 @@ def join(request, code):
         "courses": cohort.courses.live().order_by("title"),
         "is_member": is_member,
         "join_path": join_path,
-        "display_code": cohorts.format_invite_code(cohort.invite_code),
+        "display_code": codes.format_code(cohort.invite_code),
     }
     return render(request, "courses/cohorts/join.html", context)
 
