@@ -18,14 +18,79 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def export_user_data(user):
-    """Enrolments, lesson progress and reflection answers, as JSON-ready data."""
-    enrolments = Enrolment.objects.filter(user=user).select_related("course").order_by("pk")
+def _cohorts(user):
+    memberships = (
+        CohortMembership.objects.filter(user=user)
+        .select_related("cohort__organisation")
+        .order_by("pk")
+    )
+    return [
+        {
+            "organisation": m.cohort.organisation.name,
+            "cohort": m.cohort.name,
+            "joined_at": _iso(m.joined_at),
+            "how_joined": m.get_source_display(),
+            "due_on": m.cohort.due_on.isoformat() if m.cohort.due_on else None,
+            "last_reminded_at": _iso(m.last_reminded_at),
+        }
+        for m in memberships
+    ]
+
+
+def _certificates(user):
+    return [
+        {
+            "code": c.display_code,
+            "course": c.course_title,
+            "name_on_certificate": c.name_on_certificate,
+            "issued_at": _iso(c.issued_at),
+            "expires_at": _iso(c.expires_at),
+            "revoked_at": _iso(c.revoked_at),
+            "status": c.status(),
+        }
+        for c in Certificate.objects.filter(user=user).order_by("pk")
+    ]
+
+
+def _enrolments(user):
+    return [
+        {
+            "id": e.pk,
+            "course": e.course.title,
+            "cycle": e.cycle,
+            "enrolled_at": _iso(e.enrolled_at),
+            "unenrolled_at": _iso(e.unenrolled_at),
+            "completed_at": _iso(e.completed_at),
+            "due_at": _iso(e.due_at),
+            "lessons_completed": e.lessons_completed,
+            "lessons_total": e.lessons_total,
+            "progress_percent": e.progress_percent,
+        }
+        for e in Enrolment.objects.filter(user=user).select_related("course").order_by("pk")
+    ]
+
+
+def _lesson_progress(user):
     progress = (
         LessonProgress.objects.filter(enrolment__user=user)
         .select_related("lesson", "enrolment")
         .order_by("pk")
     )
+    return [
+        {
+            "enrolment": p.enrolment_id,
+            "lesson": p.lesson.title,
+            "first_opened_at": _iso(p.first_opened_at),
+            "last_opened_at": _iso(p.last_opened_at),
+            "completed_at": _iso(p.completed_at),
+            "time_spent_seconds": p.time_spent_seconds,
+        }
+        for p in progress
+    ]
+
+
+def _reflections(user):
+    """Each answer with the prompt it answers (read from the lesson's body, once per lesson)."""
     reflections = Reflection.objects.filter(user=user).select_related("lesson").order_by("pk")
     prompts = {}
     for reflection in reflections:
@@ -36,73 +101,31 @@ def export_user_data(user):
                 for child in lesson.body
                 if child.block_type == "reflection"
             }
-    certificates = Certificate.objects.filter(user=user).order_by("pk")
-    memberships = (
-        CohortMembership.objects.filter(user=user)
-        .select_related("cohort__organisation")
-        .order_by("pk")
-    )
-    return {
-        "cohorts": [
-            {
-                "organisation": m.cohort.organisation.name,
-                "cohort": m.cohort.name,
-                "joined_at": _iso(m.joined_at),
-                "how_joined": m.get_source_display(),
-                "due_on": m.cohort.due_on.isoformat() if m.cohort.due_on else None,
-                "last_reminded_at": _iso(m.last_reminded_at),
-            }
-            for m in memberships
-        ],
-        "certificates": [
-            {
-                "code": c.display_code,
-                "course": c.course_title,
-                "name_on_certificate": c.name_on_certificate,
-                "issued_at": _iso(c.issued_at),
-                "expires_at": _iso(c.expires_at),
-                "revoked_at": _iso(c.revoked_at),
-                "status": c.status(),
-            }
-            for c in certificates
-        ],
-        "enrolments": [
-            {
-                "id": e.pk,
-                "course": e.course.title,
-                "cycle": e.cycle,
-                "enrolled_at": _iso(e.enrolled_at),
-                "unenrolled_at": _iso(e.unenrolled_at),
-                "completed_at": _iso(e.completed_at),
-                "due_at": _iso(e.due_at),
-                "lessons_completed": e.lessons_completed,
-                "lessons_total": e.lessons_total,
-                "progress_percent": e.progress_percent,
-            }
-            for e in enrolments
-        ],
-        "lesson_progress": [
-            {
-                "enrolment": p.enrolment_id,
-                "lesson": p.lesson.title,
-                "first_opened_at": _iso(p.first_opened_at),
-                "last_opened_at": _iso(p.last_opened_at),
-                "completed_at": _iso(p.completed_at),
-                "time_spent_seconds": p.time_spent_seconds,
-            }
-            for p in progress
-        ],
-        "reflections": [
-            {
-                "lesson": r.lesson.title,
-                "prompt": prompts.get(r.lesson_id, {}).get(r.block_id, ""),
-                "answer": r.text,
-                "created_at": _iso(r.created_at),
-                "updated_at": _iso(r.updated_at),
-            }
-            for r in reflections
-        ],
-    }
+    return [
+        {
+            "lesson": r.lesson.title,
+            "prompt": prompts.get(r.lesson_id, {}).get(r.block_id, ""),
+            "answer": r.text,
+            "created_at": _iso(r.created_at),
+            "updated_at": _iso(r.updated_at),
+        }
+        for r in reflections
+    ]
+
+
+# One exporter per kind of record, in the order the download lists them.
+EXPORTERS = {
+    "cohorts": _cohorts,
+    "certificates": _certificates,
+    "enrolments": _enrolments,
+    "lesson_progress": _lesson_progress,
+    "reflections": _reflections,
+}
+
+
+def export_user_data(user):
+    """Everything the courses app holds about the learner, as JSON-ready data."""
+    return {name: exporter(user) for name, exporter in EXPORTERS.items()}
 
 
 def erase_user_data(user):
