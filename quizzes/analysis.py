@@ -25,6 +25,7 @@ is pure functions on plain rows, so it can be tested without a database.
 
 import json
 import math
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -36,45 +37,29 @@ EPSILON = 1e-12
 
 
 def mean(values):
-    return math.fsum(values) / len(values) if values else None
+    return statistics.fmean(values) if values else None
 
 
 def sample_variance(values):
     """Variance with n − 1 in the denominator; None for fewer than two values."""
-    n = len(values)
-    if n < 2:
-        return None
-    m = math.fsum(values) / n
-    return math.fsum((v - m) ** 2 for v in values) / (n - 1)
+    return statistics.variance(values) if len(values) >= 2 else None
 
 
 def sample_sd(values):
-    variance = sample_variance(values)
-    return None if variance is None else math.sqrt(max(variance, 0.0))
+    return statistics.stdev(values) if len(values) >= 2 else None
 
 
 def median(values):
-    if not values:
-        return None
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
+    return statistics.median(values) if values else None
 
 
 def pearson(xs, ys):
     """Pearson's r, or None when undefined (fewer than two pairs, or a constant variable)."""
-    n = len(xs)
-    if n < 2 or n != len(ys):
+    if len(xs) < 2 or len(xs) != len(ys):
         return None
-    mx, my = math.fsum(xs) / n, math.fsum(ys) / n
-    sxy = math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    sxx = math.fsum((x - mx) ** 2 for x in xs)
-    syy = math.fsum((y - my) ** 2 for y in ys)
-    if sxx <= EPSILON or syy <= EPSILON:
+    if statistics.pvariance(xs) <= EPSILON or statistics.pvariance(ys) <= EPSILON:
         return None
-    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+    return max(-1.0, min(1.0, statistics.correlation(xs, ys)))
 
 
 def cronbach_alpha(matrix):
