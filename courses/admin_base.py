@@ -1,6 +1,8 @@
-"""Shared pieces of the admin viewsets: listings whose queryset comes from the viewset."""
+"""Shared pieces of the admin viewsets: listings whose queryset comes from the viewset, and
+the base of the read-only listings of learner records."""
 
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
 
 
 class QuerySetIndexView(generic.IndexView):
@@ -20,3 +22,18 @@ class QuerySetViewSetMixin:
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(viewset_queryset=self.get_queryset, **kwargs)
+
+
+class ReadOnlyModelViewSet(QuerySetViewSetMixin, ModelViewSet):
+    """A listing of learner records for staff: searchable and filterable, never edited here
+    (the read-only permission policy in `courses.permissions` grants "view" only; records
+    change through the site). Subclasses name the model, columns, filters and what to join."""
+
+    index_view_class = QuerySetIndexView
+    copy_view_enabled = False
+    search_backend_name = None  # plain database lookups: these tables are not search-indexed
+    list_per_page = 50
+    select_related = ()
+
+    def get_queryset(self, request):
+        return self.model.objects.select_related(*self.select_related)

@@ -19,7 +19,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from courses.admin_base import QuerySetIndexView, QuerySetViewSetMixin
+from courses.admin_base import QuerySetIndexView, QuerySetViewSetMixin, ReadOnlyModelViewSet
 from courses.cohorts.services import enrol_members, seats_taken
 from courses.models import (
     Cohort,
@@ -282,25 +282,19 @@ class MembershipFilterSet(WagtailFilterSet):
         fields = ["cohort__organisation", "cohort", "source"]
 
 
-class MembershipViewSet(QuerySetViewSetMixin, ModelViewSet):
+class MembershipViewSet(ReadOnlyModelViewSet):
     """Who is in which cohort. Managers add and remove people in the manager area."""
 
     name = "cohort_members"
     model = CohortMembership
-    index_view_class = QuerySetIndexView
     icon = "user"
     menu_label = _("Cohort members")
-    copy_view_enabled = False
     list_display = ["user", "cohort", "source", "joined_at"]
     filterset_class = MembershipFilterSet
     search_fields = ["user__email", "user__first_name", "user__last_name", "cohort__name"]
-    search_backend_name = None
     ordering = ["-joined_at"]
-    list_per_page = 50
     form_fields = ["cohort"]  # never shown: the permission policy allows viewing only
-
-    def get_queryset(self, request):
-        return CohortMembership.objects.select_related("user", "cohort__organisation")
+    select_related = ["user", "cohort__organisation"]
 
 
 class InvitationFilterSet(WagtailFilterSet):
@@ -313,25 +307,19 @@ class InvitationFilterSet(WagtailFilterSet):
         fields = ["cohort"]
 
 
-class InvitationViewSet(QuerySetViewSetMixin, ModelViewSet):
+class InvitationViewSet(ReadOnlyModelViewSet):
     """Invitations waiting for the person to create an account."""
 
     name = "cohort_invitations"
     model = CohortInvitation
-    index_view_class = QuerySetIndexView
     icon = "mail"
     menu_label = _("Pending invitations")
-    copy_view_enabled = False
     list_display = ["email", "name", "cohort", "created_at", "sent_at"]
     filterset_class = InvitationFilterSet
     search_fields = ["email", "name", "cohort__name"]
-    search_backend_name = None
     ordering = ["-created_at"]
-    list_per_page = 50
     form_fields = ["email"]  # never shown: the permission policy allows viewing only
-
-    def get_queryset(self, request):
-        return CohortInvitation.objects.select_related("cohort__organisation")
+    select_related = ["cohort__organisation"]
 
 
 class OrganisationsGroup(ModelViewSetGroup):

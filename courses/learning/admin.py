@@ -3,9 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.viewsets.model import ModelViewSet
 
-from courses.admin_base import QuerySetIndexView, QuerySetViewSetMixin
+from courses.admin_base import ReadOnlyModelViewSet
 from courses.models import CoursePage, Enrolment
 
 
@@ -44,15 +43,15 @@ class EnrolmentFilterSet(WagtailFilterSet):
         return queryset
 
 
-class EnrolmentViewSet(QuerySetViewSetMixin, ModelViewSet):
+class EnrolmentViewSet(ReadOnlyModelViewSet):
+    """Learners' enrolments and progress, for staff who may view them."""
+
     model = Enrolment
-    index_view_class = QuerySetIndexView
     icon = "user"
     menu_label = _("Enrolments")
     menu_order = 310
     add_to_admin_menu = True
     inspect_view_enabled = True
-    copy_view_enabled = False
     list_display = [
         "user",
         "course",
@@ -64,7 +63,6 @@ class EnrolmentViewSet(QuerySetViewSetMixin, ModelViewSet):
     ]
     filterset_class = EnrolmentFilterSet
     search_fields = ["user__email", "user__first_name", "user__last_name"]
-    search_backend_name = None
     ordering = ["-enrolled_at"]
     inspect_view_fields = [
         "user",
@@ -79,8 +77,5 @@ class EnrolmentViewSet(QuerySetViewSetMixin, ModelViewSet):
         "progress_percent",
         "last_activity_at",
     ]
-    list_per_page = 50
     form_fields = ["due_at"]  # never shown: the permission policy allows viewing only
-
-    def get_queryset(self, request):
-        return Enrolment.objects.select_related("user", "course")
+    select_related = ["user", "course"]
