@@ -4,8 +4,6 @@ Certificates are issued by completing a course, never created or edited by hand 
 with the "change certificate" permission may revoke; the public check page shows it at once
 and Wagtail's audit log keeps who revoked it, when and why."""
 
-from datetime import timedelta
-
 import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
@@ -37,41 +35,21 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.log_actions import LogFormatter, log
 from wagtail.permissions import policy_registry
 
-from courses import conf
-from courses.models import Certificate, CoursePage
+from courses.models import Certificate, CertificateStatus, CoursePage
 
 REVOKE_ACTION = "courses.certificate.revoke"
 REASON_MAX_LENGTH = 2000
 
-STATUS_CHOICES = [
-    ("valid", gettext_lazy("Valid")),
-    ("expiring", gettext_lazy("Expires soon")),
-    ("expired", gettext_lazy("Expired")),
-    ("revoked", gettext_lazy("Revoked")),
-]
-STATUS_LABELS = dict(STATUS_CHOICES)
-
 
 def status_filter(queryset, status, now=None):
     """Certificates with the given status(), as a database filter."""
-    now = now or timezone.now()
-    window = now + timedelta(days=conf.certificate_renewal_days())
-    if status == "revoked":
-        return queryset.filter(revoked_at__isnull=False)
-    queryset = queryset.filter(revoked_at__isnull=True)
-    if status == "expired":
-        return queryset.filter(expires_at__lte=now)
-    if status == "expiring":
-        return queryset.filter(expires_at__gt=now, expires_at__lte=window)
-    if status == "valid":
-        return queryset.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=window))
-    return queryset
+    return queryset.filter_status(status, now)
 
 
 class CertificateFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=gettext_lazy("Status"),
-        choices=STATUS_CHOICES,
+        choices=CertificateStatus.choices,
         method="filter_status",
         empty_label=gettext_lazy("Any"),
     )
@@ -131,8 +109,10 @@ class CertificateIndexView(generic.IndexView):
             StatusTagColumn(
                 "status",
                 label=gettext_lazy("Status"),
-                accessor=lambda c: STATUS_LABELS[c.status(now)],
-                primary=lambda c: c.status(now) in {"valid", "expiring"},
+                accessor=lambda c: c.status(now).label,
+                primary=lambda c: (
+                    c.status(now) in {CertificateStatus.VALID, CertificateStatus.EXPIRING}
+                ),
             ),
         ]
 
@@ -187,7 +167,7 @@ class CertificateInspectView(generic.InspectView):
         return self.object.display_code
 
     def get_status_display_value(self):
-        return STATUS_LABELS[self.object.status()]
+        return self.object.status().label
 
     def get_user_display_value(self):
         user = self.object.user
@@ -268,7 +248,7 @@ class CertificateRevokeView(
         context = super().get_context_data(**kwargs)
         context.update(
             object=self.object,
-            status_label=STATUS_LABELS[self.object.status()],
+            status_label=self.object.status().label,
             inspect_url=self.inspect_url,
             action_url=self.request.path,
         )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import conf
+from courses.models import CertificateStatus
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -144,11 +145,11 @@ def public_status(certificate, base_url=None, *, now=None):
         "id": status_url(certificate, base_url),
         "type": STATUS_TYPE,
         "credential": verify_url(certificate, base_url),
-        "status": "valid" if status == "expiring" else status,
+        "status": CertificateStatus.VALID if status == CertificateStatus.EXPIRING else status,
         "validFrom": iso_utc(certificate.issued_at),
         "validUntil": iso_utc(certificate.expires_at) if certificate.expires_at else None,
         "checkedAt": iso_utc(now),
     }
-    if status == "revoked":
+    if status == CertificateStatus.REVOKED:
         document["revokedAt"] = iso_utc(certificate.revoked_at)
     return document

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from courses.certificates.open_badges import build_credential, public_status, site_base_url
 from courses.certificates.pdf import issuer_name, missing_characters, render_certificate_pdf
-from courses.models import Certificate
+from courses.models import Certificate, CertificateStatus
 from courses.models.certificates import normalise_code
 from courses.ratelimit import over_limit
 
@@ -41,7 +41,7 @@ def _revoked(request, certificate):
         "courses/certificates/certificate.html",
         {
             "certificate": certificate,
-            "status": "revoked",
+            "status": CertificateStatus.REVOKED,
             "verify_url": _verify_url(request, certificate),
             "issuer_name": issuer_name(),
             "download_refused": True,
@@ -78,7 +78,7 @@ def _attachment(content, content_type, filename):
 def certificate_pdf(request, code):
     """The certificate as an A4 landscape PDF, with a QR code to the verification page."""
     certificate = _viewable_certificate(request, code)
-    if certificate.status() == "revoked":
+    if certificate.status() == CertificateStatus.REVOKED:
         return _revoked(request, certificate)
     missing = missing_characters(
         certificate.name_on_certificate, certificate.course_title, issuer_name()
@@ -95,7 +95,7 @@ def certificate_pdf(request, code):
 def certificate_badge(request, code):
     """The certificate as an Open Badges 3.0 credential (JSON-LD) for a digital wallet."""
     certificate = _viewable_certificate(request, code)
-    if certificate.status() == "revoked":
+    if certificate.status() == CertificateStatus.REVOKED:
         return _revoked(request, certificate)
     base_url = request.build_absolute_uri("/")
     document = build_credential(certificate, base_url, issuer=issuer_name())

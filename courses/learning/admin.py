@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from courses.admin_base import ReadOnlyModelViewSet
-from courses.models import CoursePage, Enrolment
+from courses.models import CoursePage, Enrolment, EnrolmentStatus
 
 
 class EnrolmentFilterSet(WagtailFilterSet):
@@ -14,12 +14,7 @@ class EnrolmentFilterSet(WagtailFilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[
-            ("completed", _("Completed")),
-            ("in_progress", _("In progress")),
-            ("not_started", _("Not started")),
-            ("left", _("Left the course")),
-        ],
+        choices=EnrolmentStatus.choices,
         method="filter_status",
         empty_label=_("Any"),
     )
@@ -32,15 +27,7 @@ class EnrolmentFilterSet(WagtailFilterSet):
         fields = ["course", "status", "enrolled_at"]
 
     def filter_status(self, queryset, name, value):
-        if value == "completed":
-            return queryset.filter(completed_at__isnull=False)
-        if value == "in_progress":
-            return queryset.filter(completed_at__isnull=True, lessons_completed__gt=0)
-        if value == "not_started":
-            return queryset.filter(lessons_completed=0, unenrolled_at__isnull=True)
-        if value == "left":
-            return queryset.filter(unenrolled_at__isnull=False)
-        return queryset
+        return queryset.with_status().filter(current_status=value)
 
 
 class EnrolmentViewSet(ReadOnlyModelViewSet):

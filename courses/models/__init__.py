@@ -1,6 +1,6 @@
 """Models of the courses app, exported from their modules."""
 
-from courses.models.certificates import Certificate
+from courses.models.certificates import Certificate, CertificateStatus
 from courses.models.cohorts import (
     Cohort,
     CohortInvitation,
@@ -17,13 +17,14 @@ from courses.models.pages import (
     LessonPage,
     ModulePage,
 )
-from courses.models.progress import Enrolment, LessonProgress
+from courses.models.progress import Enrolment, EnrolmentStatus, LessonProgress
 from courses.models.reflections import Reflection
 from courses.models.support import Helpline
 
 __all__ = [
     "Audience",
     "Certificate",
+    "CertificateStatus",
     "Cohort",
     "CohortInvitation",
     "CohortMembership",
@@ -33,6 +34,7 @@ __all__ = [
     "CompletionRule",
     "CourseIndexPage",
     "Enrolment",
+    "EnrolmentStatus",
     "LessonProgress",
     "CoursePage",
     "Helpline",

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,56 @@ def new_code():
 def normalise_code(raw):
     """The stored form of a typed certificate code, or None."""
     return codes.normalise_code(raw, CODE_LENGTH)
+
+
+class CertificateStatus(models.TextChoices):
+    """What a certificate is worth today. "Expires soon" is still valid: it is within the
+    renewal window (`LANTERN_CERTIFICATE_RENEWAL_DAYS`), when the holder may renew it."""
+
+    VALID = "valid", _("Valid")
+    EXPIRING = "expiring", _("Expires soon")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+    @property
+    def is_valid(self):
+        """Whether a certificate in this state proves completion today."""
+        return self in (CertificateStatus.VALID, CertificateStatus.EXPIRING)
+
+
+class CertificateQuerySet(models.QuerySet):
+    @staticmethod
+    def status_case(now=None):
+        """An expression giving each certificate's CertificateStatus (agrees with
+        `Certificate.status()`)."""
+        now = now or timezone.now()
+        window = now + timedelta(days=conf.certificate_renewal_days())
+        return Case(
+            When(revoked_at__isnull=False, then=Value(CertificateStatus.REVOKED)),
+            When(expires_at__lte=now, then=Value(CertificateStatus.EXPIRED)),
+            When(expires_at__lte=window, then=Value(CertificateStatus.EXPIRING)),
+            default=Value(CertificateStatus.VALID),
+            output_field=models.CharField(),
+        )
+
+    def with_status(self, now=None):
+        """Annotate `current_status` (a CertificateStatus value), to filter and sort by."""
+        return self.annotate(current_status=self.status_case(now))
+
+    def filter_status(self, status, now=None):
+        """Certificates with this status, as a plain condition on the dates (index-friendly)."""
+        now = now or timezone.now()
+        window = now + timedelta(days=conf.certificate_renewal_days())
+        if status == CertificateStatus.REVOKED:
+            return self.filter(revoked_at__isnull=False)
+        live = self.filter(revoked_at__isnull=True)
+        if status == CertificateStatus.EXPIRED:
+            return live.filter(expires_at__lte=now)
+        if status == CertificateStatus.EXPIRING:
+            return live.filter(expires_at__gt=now, expires_at__lte=window)
+        if status == CertificateStatus.VALID:
+            return live.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=window))
+        return self
 
 
 class Certificate(models.Model):
@@ -69,6 +120,8 @@ class Certificate(models.Model):
         help_text=_("When the holder was emailed that this certificate expires soon."),
     )
 
+    objects = CertificateQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
@@ -82,17 +135,17 @@ class Certificate(models.Model):
         return codes.format_code(self.code)
 
     def status(self, now=None):
-        """valid, expiring (within the renewal window), expired or revoked."""
+        """The CertificateStatus (agrees with `Certificate.objects.with_status()`)."""
         now = now or timezone.now()
         if self.revoked_at:
-            return "revoked"
+            return CertificateStatus.REVOKED
         if self.expires_at and self.expires_at <= now:
-            return "expired"
+            return CertificateStatus.EXPIRED
         window = timedelta(days=conf.certificate_renewal_days())
         if self.expires_at and self.expires_at <= now + window:
-            return "expiring"
-        return "valid"
+            return CertificateStatus.EXPIRING
+        return CertificateStatus.VALID
 
     @property
     def can_recertify(self):
-        return self.status() in {"expired", "expiring"}
+        return self.status() in {CertificateStatus.EXPIRED, CertificateStatus.EXPIRING}

@@ -2,13 +2,42 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class EnrolmentStatus(models.TextChoices):
+    """Where a learner stands in a course, as staff and managers see it (most final first:
+    left, completed, overdue, in progress, not started)."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    OVERDUE = "overdue", _("Overdue")
+    COMPLETED = "completed", _("Completed")
+    LEFT = "left", _("Left the course")
 
 
 class EnrolmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(unenrolled_at__isnull=True)
+
+    @staticmethod
+    def status_case(now=None):
+        """An expression giving each enrolment's EnrolmentStatus (agrees with
+        `Enrolment.status()`)."""
+        return Case(
+            When(unenrolled_at__isnull=False, then=Value(EnrolmentStatus.LEFT)),
+            When(completed_at__isnull=False, then=Value(EnrolmentStatus.COMPLETED)),
+            When(due_at__lt=now or timezone.now(), then=Value(EnrolmentStatus.OVERDUE)),
+            When(lessons_completed__gt=0, then=Value(EnrolmentStatus.IN_PROGRESS)),
+            default=Value(EnrolmentStatus.NOT_STARTED),
+            output_field=models.CharField(),
+        )
+
+    def with_status(self, now=None):
+        """Annotate `current_status` (an EnrolmentStatus value), to filter and sort by."""
+        return self.annotate(current_status=self.status_case(now))
 
 
 class Enrolment(models.Model):
@@ -73,13 +102,17 @@ class Enrolment(models.Model):
     def is_active(self):
         return self.unenrolled_at is None
 
-    @property
-    def status(self):
-        if self.completed_at:
-            return "completed"
+    def status(self, now=None):
+        """The EnrolmentStatus (agrees with `Enrolment.objects.with_status()`)."""
+        if self.unenrolled_at is not None:
+            return EnrolmentStatus.LEFT
+        if self.completed_at is not None:
+            return EnrolmentStatus.COMPLETED
+        if self.due_at is not None and self.due_at < (now or timezone.now()):
+            return EnrolmentStatus.OVERDUE
         if self.lessons_completed:
-            return "in_progress"
-        return "not_started"
+            return EnrolmentStatus.IN_PROGRESS
+        return EnrolmentStatus.NOT_STARTED
 
 
 class LessonProgress(models.Model):

@@ -19,7 +19,6 @@ apart from members because they have no enrolment.
 
 import contextlib
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import (
@@ -42,10 +41,12 @@ from django.utils.translation import gettext_lazy as _
 from courses import conf
 from courses.models import (
     Certificate,
+    CertificateStatus,
     Cohort,
     CohortInvitation,
     CohortMembership,
     Enrolment,
+    EnrolmentStatus,
     LessonPage,
 )
 from quizzes.models import Attempt
@@ -54,27 +55,20 @@ from quizzes.models import Attempt
 # the sort order (most urgent first).
 OVERDUE, NOT_STARTED, IN_PROGRESS, COMPLETED, INVITED = 0, 1, 2, 3, 4
 
+# A member's status in the report is their enrolment's (EnrolmentStatus), or "invited" for
+# people who have not joined yet. The URL values (?status=in_progress) are the names.
+INVITED_NAME = "invited"
 STATUSES = {
-    "invited": INVITED,
-    "not_started": NOT_STARTED,
-    "in_progress": IN_PROGRESS,
-    "overdue": OVERDUE,
-    "completed": COMPLETED,
+    INVITED_NAME: INVITED,
+    EnrolmentStatus.NOT_STARTED: NOT_STARTED,
+    EnrolmentStatus.IN_PROGRESS: IN_PROGRESS,
+    EnrolmentStatus.OVERDUE: OVERDUE,
+    EnrolmentStatus.COMPLETED: COMPLETED,
 }
-STATUS_NAMES = {code: name for name, code in STATUSES.items()}
+STATUS_NAMES = {code: str(name) for name, code in STATUSES.items()}
 STATUS_LABELS = {
-    INVITED: _("Invited"),
-    NOT_STARTED: _("Not started"),
-    IN_PROGRESS: _("In progress"),
-    OVERDUE: _("Overdue"),
-    COMPLETED: _("Completed"),
-}
-
-CERTIFICATE_LABELS = {
-    "valid": _("Valid"),
-    "expiring": _("Expires soon"),
-    "expired": _("Expired"),
-    "revoked": _("Revoked"),
+    code: EnrolmentStatus(name).label if name != INVITED_NAME else _("Invited")
+    for name, code in STATUSES.items()
 }
 
 SORT_LABELS = {
@@ -154,11 +148,11 @@ class Filters:
 
     @property
     def shows_members(self):
-        return self.status != "invited"
+        return self.status != INVITED_NAME
 
     @property
     def shows_invitations(self):
-        return self.status in ("", "invited")
+        return self.status in ("", INVITED_NAME)
 
     def as_query(self):
         """The non-default parameters, for links (export, sorting, paging)."""
@@ -250,14 +244,7 @@ def _certificates(course_id):
 
 
 def certificate_state_expression(course_id, now):
-    window = timedelta(days=conf.certificate_renewal_days())
-    state = Case(
-        When(revoked_at__isnull=False, then=Value("revoked")),
-        When(expires_at__lte=now, then=Value("expired")),
-        When(expires_at__lte=now + window, then=Value("expiring")),
-        default=Value("valid"),
-        output_field=CharField(),
-    )
+    state = Certificate.objects.status_case(now)
     return Subquery(_certificates(course_id).annotate(state=state).values("state")[:1])
 
 
@@ -432,7 +419,8 @@ class CohortReport:
         row["enrolled"] = row["lessons_total"] is not None
         row["name"] = (row["full_name"] or "").strip()
         row["quizzes_total"] = len(self.quiz_ids)
-        row["certificate_label"] = CERTIFICATE_LABELS.get(row["certificate_state"], "")
+        state = row["certificate_state"]
+        row["certificate_label"] = CertificateStatus(state).label if state else ""
         return row
 
     def invitations(self):
