@@ -42,6 +42,7 @@ def _revoked(request, certificate):
         {
             "certificate": certificate,
             "status": CertificateStatus.REVOKED,
+            "CertificateStatus": CertificateStatus,
             "verify_url": _verify_url(request, certificate),
             "issuer_name": issuer_name(),
             "download_refused": True,
@@ -59,6 +60,7 @@ def _no_pdf(request, certificate, missing):
         {
             "certificate": certificate,
             "status": certificate.status(),
+            "CertificateStatus": CertificateStatus,
             "verify_url": _verify_url(request, certificate),
             "issuer_name": issuer_name(),
             "pdf_missing_characters": missing[:10],
@@ -156,7 +158,11 @@ def verify(request, code=None):
     return render(
         request,
         "courses/certificates/verify.html",
-        {"certificate": certificate, "status": certificate.status()},
+        {
+            "certificate": certificate,
+            "status": certificate.status(),
+            "CertificateStatus": CertificateStatus,
+        },
     )
 
 
@@ -172,5 +178,10 @@ def certificate_detail(request, code):
     return render(
         request,
         "courses/certificates/certificate.html",
-        {"certificate": certificate, "status": certificate.status(), "verify_url": verify_url},
+        {
+            "certificate": certificate,
+            "status": certificate.status(),
+            "verify_url": verify_url,
+            "CertificateStatus": CertificateStatus,
+        },
     )

@@ -10,7 +10,14 @@ from django.views.decorators.http import require_POST
 from courses.content.sanitize import TooLong, plain_text
 from courses.learning import services as progress
 from courses.learning.completion import unmet_requirements
-from courses.models import CompletionRule, CoursePage, Enrolment, LessonPage, Reflection
+from courses.models import (
+    CertificateStatus,
+    CompletionRule,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    Reflection,
+)
 from courses.responses import refuse
 
 REFLECTION_MAX_LENGTH = 5000
@@ -195,5 +202,6 @@ def dashboard(request):
             "completed": completed,
             "certificates": certificates,
             "now": timezone.now(),
+            "CertificateStatus": CertificateStatus,
         },
     )

@@ -28,7 +28,7 @@ from courses.cohorts.access import (
     organisations_for,
 )
 from courses.cohorts.reports import export
-from courses.models import Cohort, CoursePage
+from courses.models import CertificateStatus, Cohort, CoursePage, EnrolmentStatus
 
 
 def _course_queryset():
@@ -157,6 +157,8 @@ def cohort_report(request, cohort_id):
         "seats_taken": summary.members + summary.counts[reports.INVITED],
         "join_url": request.build_absolute_uri(reverse("courses:join", args=[cohort.invite_code])),
         "now": report.now,
+        "CertificateStatus": CertificateStatus,
+        "EnrolmentStatus": EnrolmentStatus,
     }
     return render(request, "courses/cohorts/manage/cohort.html", context)
 
