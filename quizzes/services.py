@@ -169,39 +169,6 @@ def start_attempt(user, quiz, rng=None, now=None):
 # --- answering --------------------------------------------------------------------------
 
 
-def parse_answers(attempt, data):
-    """Read answers from POST data (`q<question id>` → choice ids). Returns (answers, errors).
-
-    Anything that does not fit the attempt as shown (unknown or foreign ids, non-integers,
-    several choices on a single-answer question, repeated fields) is an error, never a guess.
-    """
-    answers, errors = {}, {}
-    questions = {str(q["id"]): q for q in attempt.snapshot}
-    for key in data:
-        if key.startswith("q") and key[1:] not in questions:
-            errors["__all__"] = _("The form did not match this attempt. Please reload the page.")
-    for position, question in enumerate(attempt.snapshot, start=1):
-        field = f"q{question['id']}"
-        values = data.getlist(field) if hasattr(data, "getlist") else data.get(field, [])
-        if not values:
-            continue
-        allowed = {choice["id"] for choice in question["choices"]}
-        invalid = _("Question %(n)s: that answer is not valid.") % {"n": position}
-        try:
-            chosen = [int(value) for value in values]
-        except (TypeError, ValueError):
-            errors[question["id"]] = invalid
-            continue
-        if len(chosen) != len(set(chosen)) or not set(chosen) <= allowed:
-            errors[question["id"]] = invalid
-            continue
-        if question["kind"] != QuestionKind.MULTIPLE and len(chosen) > 1:
-            errors[question["id"]] = _("Question %(n)s: choose one answer.") % {"n": position}
-            continue
-        answers[question["id"]] = chosen
-    return answers, errors
-
-
 def missing_questions(attempt, answers):
     return [
         position

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
+from .forms import read_answers
 from .models import Attempt, AttemptStatus, Quiz
 
 
@@ -127,7 +128,7 @@ def attempt_view(request, attempt_id):
     if action == "submit" and not has_answers and attempt.quiz.review_before_submit:
         answers, errors = {int(k): v for k, v in attempt.draft_answers.items()}, {}
     else:
-        answers, errors = services.parse_answers(attempt, request.POST)
+        answers, errors = read_answers(attempt, request.POST)
     if errors:
         return render(
             request,
