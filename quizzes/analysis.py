@@ -57,7 +57,9 @@ def pearson(xs, ys):
     """Pearson's r, or None when undefined (fewer than two pairs, or a constant variable)."""
     if len(xs) < 2 or len(xs) != len(ys):
         return None
-    if statistics.pvariance(xs) <= EPSILON or statistics.pvariance(ys) <= EPSILON:
+    # Sums of squared deviations (n × population variance), as the formula states them.
+    n = len(xs)
+    if n * statistics.pvariance(xs) <= EPSILON or n * statistics.pvariance(ys) <= EPSILON:
         return None
     return max(-1.0, min(1.0, statistics.correlation(xs, ys)))
 
