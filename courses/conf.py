@@ -50,3 +50,9 @@ def upload_storage():
 def upload_directory():
     """With the "file" storage, the directory for previews (default: the system temp dir)."""
     return getattr(settings, "LANTERN_UPLOAD_DIRECTORY", "")
+
+
+def trusted_proxy_count():
+    """How many proxies in front of the site append to X-Forwarded-For (0: none; the
+    connecting address is the client)."""
+    return getattr(settings, "LANTERN_TRUSTED_PROXY_COUNT", 0)

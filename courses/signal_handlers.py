@@ -39,8 +39,14 @@ def forget_can_manage(sender, instance, action, reverse, pk_set, **kwargs):
     cache.delete_many([cohort_access.nav_cache_key(pk) for pk in user_ids])
 
 
+def forget_can_manage_on_email_confirmed(sender, request, email_address, **kwargs):
+    """allauth's email_confirmed: a manager role takes effect once the address is verified."""
+    cache.delete(cohort_access.nav_cache_key(email_address.user_id))
+
+
 def connect():
     """Connect every receiver (called once, from `CoursesConfig.ready()`)."""
+    from django.apps import apps
     from django.conf import settings
     from django.db.models.signals import m2m_changed, post_save
 
@@ -57,6 +63,12 @@ def connect():
         sender=settings.AUTH_USER_MODEL,
         dispatch_uid="courses_accept_invitations",
     )
+    if apps.is_installed("allauth.account"):
+        from allauth.account.signals import email_confirmed
+
+        email_confirmed.connect(
+            forget_can_manage_on_email_confirmed, dispatch_uid="courses_email_confirmed"
+        )
     m2m_changed.connect(
         forget_can_manage,
         sender=Organisation.managers.through,

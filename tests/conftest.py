@@ -15,8 +15,14 @@ def home_page(db):
 
 @pytest.fixture
 def make_user(db):
-    def make(email="learner@example.org", password=PASSWORD, **fields):
-        return get_user_model().objects.create_user(email=email, password=password, **fields)
+    """Accounts whose email address is verified, as an established account's is; pass
+    verified=False for one that has not confirmed its address yet."""
+
+    def make(email="learner@example.org", password=PASSWORD, verified=True, **fields):
+        user = get_user_model().objects.create_user(email=email, password=password, **fields)
+        if verified:
+            factories.verify_email(user)
+        return user
 
     return make
 

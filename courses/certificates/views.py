@@ -13,11 +13,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from courses import ratelimit
 from courses.certificates.open_badges import build_credential, public_status, site_base_url
 from courses.certificates.pdf import issuer_name, missing_characters, render_certificate_pdf
 from courses.models import Certificate, CertificateStatus
 from courses.models.certificates import normalise_code
-from courses.ratelimit import over_limit
 
 
 def _viewable_certificate(request, code):
@@ -132,7 +132,7 @@ VERIFY_LIMIT_PER_MINUTE = 30
 
 def _verify_rate_limited(request):
     """Certificate lookups (the page, the form and status.json) share one limit."""
-    return over_limit(request, "verify", VERIFY_LIMIT_PER_MINUTE)
+    return ratelimit.over_limit(request, "verify", VERIFY_LIMIT_PER_MINUTE)
 
 
 def verify(request, code=None):

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from courses.identity import email_verified
 from courses.models import Cohort, Organisation
 
 NAV_CACHE_SECONDS = 300
@@ -18,7 +19,9 @@ def can_manage_any(user):
     """Whether to offer the manager area at all (navigation)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.has_perm("courses.view_cohort") or user.managed_organisations.exists()
+    if user.has_perm("courses.view_cohort"):
+        return True
+    return user.managed_organisations.exists() and email_verified(user)
 
 
 def organisations_for(user):
@@ -26,6 +29,8 @@ def organisations_for(user):
         return Organisation.objects.none()
     if user.has_perm("courses.view_cohort"):
         return Organisation.objects.all()
+    if not email_verified(user):
+        return Organisation.objects.none()
     return Organisation.objects.filter(managers=user)
 
 
@@ -40,10 +45,9 @@ def cohort_for_viewing(request, cohort_id):
 
 def can_manage(user, cohort):
     """Whether the person may add or remove people, remind, or change the invitation link."""
-    return (
-        user.has_perm("courses.change_cohort")
-        or cohort.organisation.managers.filter(pk=user.pk).exists()
-    )
+    if user.has_perm("courses.change_cohort"):
+        return True
+    return email_verified(user) and cohort.organisation.managers.filter(pk=user.pk).exists()
 
 
 def cohort_for_managing(request, cohort_id):

@@ -27,7 +27,7 @@ def send_cohort_invitations(invitation_ids):
             "cohort": invitation.cohort,
             "organisation": invitation.cohort.organisation,
             "courses": [course.title for course in invitation.cohort.courses.all()],
-            "signup_url": conf.absolute_url(reverse("signup"))
+            "signup_url": conf.absolute_url(reverse("account_signup"))
             + "?next="
             + reverse("courses:dashboard"),
             "site_name": conf.site_name(),

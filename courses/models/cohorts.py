@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import codes
+from courses.identity import email_verified
 
 INVITE_CODE_LENGTH = 12  # 30**12 ≈ 59 bits: enough for a link that can be rotated
 
@@ -63,6 +64,8 @@ class CohortQuerySet(models.QuerySet):
             return self.none()
         if user.is_active and user.has_perm("courses.view_cohort"):
             return self
+        if not user.is_active or not email_verified(user):
+            return self.none()  # a manager role takes effect once the address is verified
         return self.filter(organisation__managers=user)
 
 

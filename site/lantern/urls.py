@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -8,6 +9,13 @@ from lantern.home import urls as home_urls
 from lantern.users import urls as user_urls
 
 urlpatterns = [
+    # The admin signs in (and resets passwords) through the site's own pages, with their
+    # rate limits and two-factor sign-in; Wagtail's password form is never reachable.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="account_reset_password", query_string=True),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include(user_urls)),

@@ -151,7 +151,7 @@ class TestReplayAndOwnership:
     def test_anonymous_cannot_start(self, setup):
         _, quiz, _, _ = setup
         response = Client().post(reverse("quizzes:start", args=[quiz.pk]))
-        assert response.status_code == 302 and reverse("login") in response["Location"]
+        assert response.status_code == 302 and reverse("account_login") in response["Location"]
 
 
 class TestLimits:

@@ -94,7 +94,43 @@ class TestProductionSettings:
             "--fail-level",
             "WARNING",
             "--settings=lantern.settings.production",
-            env={"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "lantern.example.org"},
+            env={
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "ALLOWED_HOSTS": "lantern.example.org",
+                "CACHE_URL": "redis://127.0.0.1:6379/0",
+            },
         )
         assert result.returncode == 0, result.stderr
         assert "no issues" in result.stdout
+
+    @pytest.mark.parametrize("cache_url", ["", "locmem://", "dummy://"])
+    def test_refuses_to_start_without_a_shared_cache(self, cache_url):
+        """Per-process caches would let each worker count rate limits alone."""
+        result = run_manage(
+            "check",
+            "--settings=lantern.settings.production",
+            env={
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "ALLOWED_HOSTS": "lantern.example.org",
+                "CACHE_URL": cache_url,
+            },
+        )
+        assert result.returncode != 0
+        assert "CACHE_URL must name a Redis server" in result.stderr
+
+    def test_two_factor_is_required_in_production_and_not_in_development(self):
+        code = (
+            "from django.conf import settings; "
+            "print(settings.LANTERN_REQUIRE_TWO_FACTOR, settings.SESSION_COOKIE_AGE)"
+        )
+        env = {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "lantern.example.org",
+            "CACHE_URL": "redis://127.0.0.1:6379/0",
+        }
+        production = run_manage(
+            "shell", "-c", code, "--settings=lantern.settings.production", env=env
+        )
+        development = run_manage("shell", "-c", code, "--settings=lantern.settings.dev")
+        assert production.stdout.split()[-2] == "True", production.stderr
+        assert development.stdout.split()[-2] == "False", development.stderr

@@ -10,21 +10,29 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from courses import codes
+from courses import codes, ratelimit
 from courses.cohorts import services as cohorts
 from courses.cohorts.forms import (
     JoinCodeForm,
 )
+from courses.identity import email_verified
 from courses.models import CohortInvitation, CohortMembership, MembershipSource
-from courses.ratelimit import over_limit
 from courses.responses import refuse
 
-JOIN_LIMIT_PER_MINUTE = 30
+# An office or school behind one address onboards its people together: 200 people each
+# opening the link, joining and landing on My learning within a minute or two must pass.
+# Guessing codes is what the second, much lower limit stops: it counts only codes that were
+# not found.
+JOIN_LIMIT_PER_MINUTE = 600
+JOIN_MISSES_PER_MINUTE = 30
 
 
 def _join_rate_limited(request):
-    """Count code lookups per client address per minute (as certificate checks do)."""
-    return over_limit(request, "join", JOIN_LIMIT_PER_MINUTE)
+    """Count requests per client per minute; refuse once there are too many, or once the
+    client has tried too many unknown codes."""
+    if ratelimit.current(request, "join-miss") >= JOIN_MISSES_PER_MINUTE:
+        return True
+    return ratelimit.over_limit(request, "join", JOIN_LIMIT_PER_MINUTE)
 
 
 def _too_many(request):
@@ -35,6 +43,7 @@ def _too_many(request):
 
 
 def _unknown_code(request):
+    ratelimit.count(request, "join-miss")
     return refuse(
         request,
         _(
@@ -59,6 +68,7 @@ def join_form(request):
         cohort = cohorts.cohort_for_code(form.cleaned_data["code"])
         if cohort is not None:
             return redirect("courses:join", code=cohort.invite_code)
+        ratelimit.count(request, "join-miss")
         form.add_error("code", JoinCodeForm.not_found_message())
     return render(request, "courses/cohorts/join_form.html", {"form": form}, status=404)
 
@@ -122,6 +132,17 @@ def _refusal_before_joining(request, cohort):
 
 
 def _join_now(request, cohort):
+    if not email_verified(request.user):
+        return refuse(
+            request,
+            _(
+                "Please confirm your email address before joining. We sent you a link when "
+                "you created your account; you can send it again from your email settings."
+            ),
+            403,
+            reverse("account_email"),
+            _("Email settings"),
+        )
     try:
         _membership, created = cohorts.join(cohort, request.user, source=MembershipSource.LINK)
     except cohorts.CohortClosed as error:

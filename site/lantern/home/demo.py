@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -153,6 +154,10 @@ def ensure_accounts():
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([Group.objects.get(name=name) for name in account.groups])
+        # Demo addresses are verified: they hold seats and manager rights at once.
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
         users[account.email] = user
     return users
 

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,7 +54,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lantern.users.middleware.IdleSessionMiddleware",
+    "lantern.users.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -100,9 +106,64 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "account"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "courses:dashboard"
 LOGOUT_REDIRECT_URL = "/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Accounts (django-allauth): email is the login; an address must be verified before a cohort
+# seat, an invitation or a manager role takes effect (docs/privacy.md).
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "lantern.users.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {"login": "lantern.users.login_form.LoginForm"}
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an unknown address emails no one
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{env_str('SITE_NAME', 'Lantern')}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not env_bool("DEBUG", False) else "http"
+# Rate limits count per account ("key") and per client address ("ip"). Police stations and
+# schools share one address, so the per-address limits are generous and the per-account ones
+# strict: the 11th wrong password for one account in 15 minutes is refused, even if right.
+ACCOUNT_RATE_LIMITS = {
+    "login": "120/m/ip",
+    "login_failed": "60/m/ip,10/15m/key",
+    "signup": "60/m/ip",
+    "reset_password": "30/m/ip,3/h/key",
+    "reset_password_from_key": "30/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+# The client address behind TRUSTED_PROXY_COUNT proxies that append to X-Forwarded-For
+# (docs/deploy.md). 0: the connecting address (REMOTE_ADDR) is the client.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+LANTERN_TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT
+
+# Two-factor sign-in: authenticator apps (TOTP) with recovery codes, and security keys or
+# passkeys (WebAuthn) as a second factor.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env_str("SITE_NAME", "Lantern")
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Staff, editors, reviewers and organisation managers must turn on two-factor sign-in before
+# they reach the admin or the manager area. On in production; REQUIRE_TWO_FACTOR=true locally.
+LANTERN_REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
+
+# Sessions end after SESSION_IDLE_MINUTES without a request, and when the browser closes if
+# the person ticked "This is a shared device" when logging in.
+LANTERN_SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 60 * 60
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -137,6 +198,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
+# The admin signs in through the site's login: the same throttling and two-factor sign-in.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Lantern
 # Learners can start a new certification cycle this many days before a certificate expires.

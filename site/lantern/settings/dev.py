@@ -9,3 +9,5 @@ SECRET_KEY = env_str("SECRET_KEY") or "dev-only-insecure-key-lantern-do-not-use-
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Security keys and passkeys over plain http://127.0.0.1 (browsers allow localhost).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -17,6 +17,16 @@ if not SECRET_KEY:
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+
+# Rate limits (login, verify, join) and upload previews must be shared by every worker.
+if not env_str("CACHE_URL").lower().startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a Redis server. Production needs a shared cache so that rate "
+        "limits and upload previews hold across workers, e.g. CACHE_URL=redis://127.0.0.1:6379/0."
+    )
+
+LANTERN_REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", True)
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 
 STORAGES = {

@@ -6,3 +6,8 @@ class UsersConfig(AppConfig):
     label = "users"
     verbose_name = "Users"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signal_handlers
+
+        signal_handlers.connect()

@@ -1,87 +1,35 @@
 from django import forms
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User, normalise_email
+from .models import User
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    """Login with email and password."""
+class SignupDetailsForm(forms.Form):
+    """The names asked for at sign-up, beside allauth's email and password fields."""
 
-    username = forms.EmailField(
-        label=_("Email address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    first_name = forms.CharField(
+        label=_("Given name(s)"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Family name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    name_on_certificate = forms.CharField(
+        label=_("Name on certificate"),
+        max_length=200,
+        required=False,
+        help_text=_("Your name as it should appear on certificates. Leave blank to use your name."),
     )
 
-    def clean_username(self):
-        return normalise_email(self.cleaned_data["username"])
-
-
-class SignUpForm(forms.ModelForm):
-    """Create a learner account: email, name, password (validated), name on certificate."""
-
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters. Avoid common or all-number passwords."),
-    )
-    password2 = forms.CharField(
-        label=_("Confirm password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    class Meta:
-        model = User
-        fields = ["email", "first_name", "last_name", "name_on_certificate"]
-        labels = {"first_name": _("Given name(s)"), "last_name": _("Family name")}
-        widgets = {
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
-            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["first_name"].required = True
-
-    def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this email address already exists. Log in, or reset "
-                    "your password if you have forgotten it."
-                ),
-                code="duplicate_email",
-            )
-        return email
-
-    def clean(self):
-        cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords do not match."))
-        if password1:
-            candidate = User(
-                email=cleaned.get("email", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-            )
-            try:
-                password_validation.validate_password(password1, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
-
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        user.set_password(self.cleaned_data["password1"])
-        if commit:
-            user.save()
-        return user
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data["first_name"].strip()
+        user.last_name = self.cleaned_data["last_name"].strip()
+        user.name_on_certificate = self.cleaned_data["name_on_certificate"].strip()
+        user.save(update_fields=["first_name", "last_name", "name_on_certificate"])
 
 
 class ProfileForm(forms.ModelForm):

@@ -85,7 +85,7 @@ class TestCertificatePdfView:
     def test_anonymous_visitors_are_asked_to_sign_in(self, client, certificate):
         response = client.get(pdf_url(certificate))
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("account_login"))
 
     def test_staff_who_may_view_certificates_can_download(self, client, certificate, staff):
         client.force_login(staff)

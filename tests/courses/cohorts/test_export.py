@@ -163,7 +163,8 @@ class TestExport:
         cohorts.add_people(cohort, [("pending@example.org", "")])
         client.force_login(manager)
         client.get(export_url(cohort))
-        with django_assert_max_num_queries(9 + JIT_OFF):
+        # 9, plus one: a manager role counts only once the address is verified.
+        with django_assert_max_num_queries(10 + JIT_OFF):
             rows = read(client.get(export_url(cohort)))
         assert len(rows) == count + 2
 
@@ -180,7 +181,7 @@ class TestExportAccess:
     def test_anonymous(self, client, cohort):
         response = client.get(export_url(cohort))
         assert response.status_code == 302
-        assert reverse("login") in response["Location"]
+        assert reverse("account_login") in response["Location"]
 
     def test_learner_and_other_manager_get_404(self, client, learner, make_user, cohort):
         client.force_login(learner)

@@ -81,7 +81,7 @@ class TestAccessToEachAction:
         before = state(cohort)
         response = client.post(target, data)
         assert response.status_code == 302
-        assert response.url.startswith(reverse("login") + "?next=")
+        assert response.url.startswith(reverse("account_login") + "?next=")
         assert state(cohort) == before
 
     def test_learners_get_a_404(self, client, cohort, member, invitation, learner, action):

@@ -100,7 +100,7 @@ class TestAccess:
         for url in (reverse("courses:manage"), cohort_url(cohort)):
             response = client.get(url)
             assert response.status_code == 302
-            assert reverse("login") in response["Location"]
+            assert reverse("account_login") in response["Location"]
 
     def test_a_learner_is_refused_the_area_and_cannot_see_a_cohort(self, client, learner, cohort):
         client.force_login(learner)

@@ -169,7 +169,9 @@ class TestSeatLimitUnderConcurrency:
         course_page, _lessons = factories.make_course(index, modules=1, lessons_per_module=1)
         cohort = factories.make_cohort(course_page, seat_limit=3)
         users = [
-            get_user_model().objects.create_user(email=f"p{i}@example.org", password="x")
+            factories.verify_email(
+                get_user_model().objects.create_user(email=f"p{i}@example.org", password="x")
+            )
             for i in range(8)
         ]
         pending = list(users)

@@ -249,7 +249,7 @@ class TestUploadAccess:
     def test_visitors_are_sent_to_log_in(self, client, cohort):
         response = client.get(upload_url(cohort))
         assert response.status_code == 302
-        assert response.url.startswith(reverse("login") + "?next=")
+        assert response.url.startswith(reverse("account_login") + "?next=")
         response = client.post(upload_url(cohort), {"file": csv_file("email\na@example.org\n")})
         assert response.status_code == 302 and nothing_saved(cohort)
 

@@ -69,7 +69,7 @@ class TestEnrol:
 
     def test_anonymous_is_sent_to_login(self, client, course):
         response = client.post(enrol_url(course[0]))
-        assert response.status_code == 302 and reverse("login") in response["Location"]
+        assert response.status_code == 302 and reverse("account_login") in response["Location"]
         assert not Enrolment.objects.exists()
 
     def test_cohort_only_course_refuses_self_enrolment(self, client, course_index, learner):
@@ -234,12 +234,12 @@ class TestResumeAndDashboard:
     def test_resume_at_the_right_lesson_after_logging_in_again(self, enrolled, learner):
         _, lessons, _ = enrolled
         first = Client()
-        first.post(reverse("login"), {"username": learner.email, "password": PASSWORD})
+        first.post(reverse("account_login"), {"login": learner.email, "password": PASSWORD})
         first.post(complete_url(lessons[0]))
         first.post(complete_url(lessons[1]))
-        first.post(reverse("logout"))
+        first.post(reverse("account_logout"))
         second = Client()
-        second.post(reverse("login"), {"username": learner.email, "password": PASSWORD})
+        second.post(reverse("account_login"), {"login": learner.email, "password": PASSWORD})
         dashboard = second.get(reverse("courses:dashboard")).content.decode()
         assert f'href="{lessons[2].url}"' in dashboard
         assert "Resume" in dashboard and "50% complete" in dashboard

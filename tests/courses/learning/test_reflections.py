@@ -95,7 +95,7 @@ class TestSaveReflection:
         _, lessons = course
         response = client.post(save_url(lessons[0]), {"text": "x"})
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("account_login"))
         assert not Reflection.objects.exists()
 
     def test_unknown_prompt_or_lesson_is_404(self, client, course, learner):
