@@ -194,9 +194,7 @@ LANTERN_PERMISSIONS_POLICY = {
     feature: []
     for feature in [
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
