@@ -148,3 +148,10 @@ def test_admin_and_its_page_preview_work_under_the_admin_policy(watched, tour):
     frame = next(f for f in page.frames if "/preview/" in f.url)
     assert_no_violations(page, frame)
     assert_no_violations(page)
+
+    # An editor on the live site sees Wagtail's userbar, under the front-end policy.
+    response = visit(page, lesson.url)
+    assert "'unsafe-inline'" not in response.headers["content-security-policy"]
+    page.locator("wagtail-userbar").wait_for(state="attached")
+    page.wait_for_timeout(1000)  # the userbar's accessibility check runs after load
+    assert_no_violations(page)
