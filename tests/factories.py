@@ -235,3 +235,70 @@ def verify_email(user):
     )
     user.__dict__.pop("_lantern_email_verified", None)
     return user
+def make_page_tour(learner, manager, home=None):
+    """One page of every front-end type, with the data that makes each render fully: a course
+    with progress and a quiz, a certificate, a cohort. Returns {"anonymous": [...],
+    "learner": [...], "manager": [...]}: the URLs each kind of visitor can open."""
+    from courses.certificates.services import issue_certificate
+    from courses.cohorts import services as cohorts
+    from courses.learning import services as progress
+    from quizzes.services import start_attempt
+
+    home = home or make_home_page()
+    make_helpline("United Kingdom", "Childline", phone="0800 1111")
+    index = make_course_index(home)
+    course, lessons = make_course(index, modules=1, lessons_per_module=2)
+    quiz = make_quiz(pass_mark=60)
+    lessons[-1].quiz = quiz
+    lessons[-1].save_revision().publish()
+    short, short_lessons = make_course(index, slug="short-course", title="Short course", modules=1)
+
+    enrolment, _ = progress.enrol(learner, course)
+    progress.complete_lesson(enrolment, lessons[0])
+    finished, _ = progress.enrol(learner, short)
+    for lesson in short_lessons:
+        progress.complete_lesson(finished, lesson)
+    finished.refresh_from_db()
+    certificate, _ = issue_certificate(finished)
+    attempt = start_attempt(learner, quiz)
+
+    organisation = make_organisation(managers=[manager])
+    cohort = make_cohort(course, organisation, name="Moderators")
+    cohorts.join(cohort, learner)
+    manage = f"/manage/cohorts/{cohort.public_id}/"
+    return {
+        "anonymous": [
+            "/account/login/",
+            "/account/signup/",
+            "/account/password/reset/",
+            "/verify/",
+            f"/verify/{certificate.code}/",
+            f"/join/{cohort.invite_code}/",
+        ],
+        "learner": [
+            home.url,
+            index.url,
+            course.url,
+            course.get_children().first().url,
+            lessons[0].url,
+            lessons[-1].url,
+            f"/quizzes/{quiz.pk}/",
+            f"/quizzes/attempts/{attempt.pk}/",
+            "/learning/",
+            f"/certificates/{certificate.code}/",
+            "/search/?q=exploitation",
+            "/support/",
+            "/quick-exit/",
+            "/join/",
+            "/account/",
+            "/account/data/",
+            "/account/delete/",
+            "/account/password/change/",
+        ],
+        "manager": [
+            "/manage/",
+            manage,
+            f"{manage}upload/",
+            f"{manage}members/{learner.pk}/remove/",
+        ],
+    }

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from lantern.env import cache_config, email_config, env_bool, env_int, env_list, env_str
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "lantern.users.middleware.IdleSessionMiddleware",
     "lantern.users.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lantern.security.LanternCSPMiddleware",
+    "lantern.security.PermissionsPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -201,6 +205,77 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 # The admin signs in through the site's login: the same throttling and two-factor sign-in.
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No Gravatar: editors' email hashes are not sent to a third party, and the admin's policy
+# below needs no outside image host. Wagtail shows its default avatar or an uploaded one.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Content Security Policy (django-csp; docs/deploy.md). The front end allows no inline script
+# or style: every script and stylesheet is a static file. Lesson videos (Wagtail embeds) play
+# in iframes from the hosts in CSP_FRAME_SRC (comma-separated; empty allows none).
+LANTERN_CSP_FRAME_SRC = env_list(
+    "CSP_FRAME_SRC",
+    ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *LANTERN_CSP_FRAME_SRC],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+# Under the Wagtail admin (lantern.security.LanternCSPMiddleware), including the page previews
+# that it shows in an iframe of its own pages: Wagtail needs inline scripts and styles, and
+# data: and blob: images (uploads, focal points, the userbar).
+LANTERN_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *LANTERN_CSP_FRAME_SRC],
+        "worker-src": [SELF, "blob:"],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [SELF],
+    }
+}
+# Permissions-Policy (lantern.security.PermissionsPolicyMiddleware): browser features the site
+# never uses are switched off for it and for every frame it embeds. Passkeys
+# (publickey-credentials-*), fullscreen, picture-in-picture and the clipboard (copy buttons)
+# keep the browser's defaults.
+LANTERN_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 # Lantern
 # Learners can start a new certification cycle this many days before a certificate expires.
