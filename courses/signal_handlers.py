@@ -3,6 +3,7 @@ the work to a domain service."""
 
 from django.core.cache import cache
 
+from courses import audit
 from courses.certificates import services as certificates
 from courses.cohorts import access as cohort_access
 from courses.cohorts import services as cohorts
@@ -39,9 +40,17 @@ def forget_can_manage(sender, instance, action, reverse, pk_set, **kwargs):
     cache.delete_many([cohort_access.nav_cache_key(pk) for pk in user_ids])
 
 
+def record_admin_login(sender, request, user, **kwargs):
+    """user_logged_in: a sign-in by someone who can use the Wagtail admin goes in the audit
+    log (their own entry, attached to their account)."""
+    if user.has_perm("wagtailadmin.access_admin"):
+        audit.record(user, audit.ADMIN_LOGIN, user)
+
+
 def connect():
     """Connect every receiver (called once, from `CoursesConfig.ready()`)."""
     from django.conf import settings
+    from django.contrib.auth.signals import user_logged_in
     from django.db.models.signals import m2m_changed, post_save
 
     from courses.models import Organisation
@@ -62,3 +71,4 @@ def connect():
         sender=Organisation.managers.through,
         dispatch_uid="courses_forget_can_manage",
     )
+    user_logged_in.connect(record_admin_login, dispatch_uid="courses_record_admin_login")
