@@ -3,6 +3,7 @@ the work to a domain service."""
 
 from django.core.cache import cache
 
+from courses import audit
 from courses.certificates import services as certificates
 from courses.cohorts import access as cohort_access
 from courses.cohorts import services as cohorts
@@ -44,10 +45,18 @@ def forget_can_manage_on_email_confirmed(sender, request, email_address, **kwarg
     cache.delete(cohort_access.nav_cache_key(email_address.user_id))
 
 
+def record_admin_login(sender, request, user, **kwargs):
+    """user_logged_in: a sign-in by someone who can use the Wagtail admin goes in the audit
+    log (their own entry, attached to their account)."""
+    if user.has_perm("wagtailadmin.access_admin"):
+        audit.record(user, audit.ADMIN_LOGIN, user)
+
+
 def connect():
     """Connect every receiver (called once, from `CoursesConfig.ready()`)."""
     from django.apps import apps
     from django.conf import settings
+    from django.contrib.auth.signals import user_logged_in
     from django.db.models.signals import m2m_changed, post_save
 
     from courses.models import Organisation
@@ -74,3 +83,4 @@ def connect():
         sender=Organisation.managers.through,
         dispatch_uid="courses_forget_can_manage",
     )
+    user_logged_in.connect(record_admin_login, dispatch_uid="courses_record_admin_login")

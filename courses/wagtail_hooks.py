@@ -4,6 +4,7 @@ this file registers them with Wagtail and nothing else."""
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from courses import audit
 from courses.certificates import admin as certificate_admin
 from courses.cohorts import admin as cohort_admin
 from courses.content import admin as content_admin
@@ -26,8 +27,8 @@ def register_certificate_viewset():
 
 
 @hooks.register("register_log_actions")
-def register_certificate_log_actions(actions):
-    certificate_admin.register_certificate_log_actions(actions)
+def register_lantern_log_actions(actions):
+    audit.register_actions(actions)
 
 
 @hooks.register("register_admin_viewset")

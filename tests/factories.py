@@ -235,6 +235,8 @@ def verify_email(user):
     )
     user.__dict__.pop("_lantern_email_verified", None)
     return user
+
+
 def make_page_tour(learner, manager, home=None):
     """One page of every front-end type, with the data that makes each render fully: a course
     with progress and a quiz, a certificate, a cohort. Returns {"anonymous": [...],

@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.text import Truncator, capfirst
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic.edit import FormView
@@ -32,12 +32,12 @@ from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
-from wagtail.log_actions import LogFormatter, log
 from wagtail.permissions import policy_registry
 
+from courses import audit
 from courses.models import Certificate, CertificateStatus, CoursePage
 
-REVOKE_ACTION = "courses.certificate.revoke"
+REVOKE_ACTION = audit.CERTIFICATE_REVOKED
 REASON_MAX_LENGTH = 2000
 
 
@@ -279,12 +279,7 @@ class CertificateRevokeView(
             )
             if revoked:
                 self.object.revoked_at, self.object.revoked_reason = now, reason
-                log(
-                    instance=self.object,
-                    action=REVOKE_ACTION,
-                    user=self.request.user,
-                    data={"reason": reason},
-                )
+                audit.record(self.object, REVOKE_ACTION, self.request.user, reason=reason)
         if not revoked:  # revoked by someone else since the form was shown
             return self.already_revoked(status=409)
         messages.success(
@@ -368,20 +363,3 @@ class CertificateViewSet(ModelViewSet):
         content_type = ContentType.objects.get_for_model(Certificate)
         codenames = [get_permission_codename(a, Certificate._meta) for a in ("view", "change")]
         return Permission.objects.filter(content_type=content_type, codename__in=codenames)
-
-
-def register_certificate_log_actions(actions):
-    """The audit-log action for revoking, with the reason shown as the entry's comment."""
-
-    @actions.register_action(REVOKE_ACTION)
-    class RevokeCertificateFormatter(LogFormatter):
-        label = gettext_lazy("Revoke certificate")
-
-        def format_message(self, log_entry):
-            reason = (log_entry.data or {}).get("reason", "")
-            if not reason:
-                return _("Revoked")
-            return _("Revoked. Reason: %(reason)s") % {"reason": Truncator(reason).chars(200)}
-
-        def format_comment(self, log_entry):
-            return (log_entry.data or {}).get("reason", "")

@@ -70,3 +70,9 @@ def nav_can_manage(user):
         value = can_manage_any(user)
         cache.set(key, value, NAV_CACHE_SECONDS)
     return bool(value)
+
+
+def organisation_for_viewing(request, organisation_id):
+    """The organisation if the person manages it or is staff allowed to view cohorts;
+    otherwise 404, as for cohorts."""
+    return get_object_or_404(organisations_for(request.user), public_id=organisation_id)

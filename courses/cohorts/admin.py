@@ -19,6 +19,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import BooleanRadioSelect
 
+from courses import audit
 from courses.admin_base import QuerySetIndexView, QuerySetViewSetMixin, ReadOnlyModelViewSet
 from courses.cohorts.services import enrol_members, seats_taken
 from courses.models import (
@@ -86,8 +87,21 @@ class OrganisationForm(WagtailAdminModelForm):
     def save(self, commit=True):
         organisation = super().save(commit=commit)
         if commit:
-            organisation.managers.set(self.cleaned_data["manager_emails"])
+            before = set(organisation.managers.all())
+            after = set(self.cleaned_data["manager_emails"])
+            organisation.managers.set(after)
+            record_manager_changes(organisation, before, after, self.for_user)
         return organisation
+
+
+def record_manager_changes(organisation, before, after, user):
+    """One audit-log entry per person who became, or stopped being, a manager."""
+    for action, people in (
+        (audit.MANAGER_ADDED, after - before),
+        (audit.MANAGER_REMOVED, before - after),
+    ):
+        for person in sorted(people, key=lambda person: person.email):
+            audit.record(organisation, action, user, user_id=person.pk, email=person.email)
 
 
 class OrganisationFilterSet(WagtailFilterSet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.cohorts.views import join, manage, members, upload
+from courses.cohorts.views import join, log, manage, members, upload
 
 urlpatterns = [
     # Joining a cohort with its invitation link or code.
@@ -8,6 +8,11 @@ urlpatterns = [
     path("join/<str:code>/", join.join, name="join"),
     # The manager area: partner organisations follow and manage their cohorts.
     path("manage/", manage.manage_home, name="manage"),
+    path(
+        "manage/organisations/<uuid:organisation_id>/log/",
+        log.organisation_log,
+        name="organisation_log",
+    ),
     path("manage/cohorts/<uuid:cohort_id>/", manage.cohort_report, name="cohort"),
     path("manage/cohorts/<uuid:cohort_id>/export.csv", manage.cohort_export, name="cohort_export"),
     path("manage/cohorts/<uuid:cohort_id>/remind/", manage.cohort_remind, name="cohort_remind"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from courses import audit
 from courses.cohorts import reports
 from courses.cohorts.access import (
     can_manage,
@@ -178,6 +179,7 @@ def cohort_export(request, cohort_id):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"  # names and progress of staff
     response["X-Content-Type-Options"] = "nosniff"
+    audit.record_download(cohort, request.user, filters)
     return response
 
 
@@ -203,6 +205,7 @@ def cohort_remind(request, cohort_id):
         ).update(last_reminded_at=now)
     skipped = max(total - reminded, 0)
     if reminded:
+        audit.record(cohort, audit.REMINDERS_SENT, request.user, count=reminded)
         stamp = now.isoformat()
         transaction.on_commit(lambda: send_overdue_reminders.enqueue(cohort.pk, stamp))
         messages.success(

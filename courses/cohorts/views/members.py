@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from courses import audit
 from courses.cohorts import services as cohorts
 from courses.cohorts.access import cohort_for_managing
 from courses.cohorts.forms import (
@@ -40,6 +41,7 @@ def member_add(request, cohort_id):
     except cohorts.CohortError as error:
         messages.error(request, f"{error} {_('Nobody was added.')}")
         return redirect(cohort_url(cohort))
+    audit.record_people_added(cohort, result, request.user)
     if result.added:
         messages.success(
             request,
@@ -75,6 +77,9 @@ def member_remove(request, cohort_id, user_id):
     person = membership.user
     if request.method == "POST":
         cohorts.remove_member(cohort, person)
+        audit.record(
+            cohort, audit.MEMBER_REMOVED, request.user, user_id=person.pk, email=person.email
+        )
         messages.success(
             request,
             _(

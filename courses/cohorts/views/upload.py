@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from courses import audit
 from courses.cohorts import csv_import, uploads
 from courses.cohorts import services as cohorts
 from courses.cohorts.access import cohort_for_managing
@@ -176,6 +177,7 @@ def _upload_confirm(request, cohort):
         messages.error(request, f"{error} {_('Nobody was added.')}")
         return redirect(preview_url)
     uploads.discard(request.user, token)
+    audit.record_upload(cohort, result, request.user, entry.get("filename"), left_out)
     messages.success(request, _summary(result, left_out))
     return redirect(cohort_url(cohort))
 

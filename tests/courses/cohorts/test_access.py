@@ -1,6 +1,7 @@
 """Who may reach which cohort URL: every manager-area, export, enrolment and admin URL, for
 anonymous visitors, a learner in the cohort, this organisation's manager, another
-organisation's manager, an NGO editor and partnership staff. Runs on SQLite and PostgreSQL."""
+organisation's manager, an NGO editor and partnership staff; and the organisation's activity
+log. Runs on SQLite and PostgreSQL."""
 
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from courses import audit
 from courses.cohorts import services as cohorts
 from courses.models import CohortInvitation, CohortMembership
 from tests import factories
@@ -125,6 +127,28 @@ def test_manager_home_lists_only_ones_own_organisations(client, world, role):
         assert "Alpha recruits" in body and "Beta" not in body
     else:  # staff see every organisation
         assert "Alpha recruits" in body and "Beta teachers" in body
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_organisation_activity_log(client, world, role):
+    """Each organisation's audit log: its managers and staff read it; another organisation's
+    manager gets a 404 and never sees its entries."""
+    for cohort, email in (
+        (world.cohort, "alpha.log@example.org"),
+        (world.other_cohort, "beta.log@example.org"),
+    ):
+        audit.record(cohort, audit.INVITED, world.users["staff"], email=email)
+    url = reverse("courses:organisation_log", args=[world.cohort.organisation.public_id])
+    response = as_role(client, world, role).get(url)
+    if role == "anonymous":
+        assert is_login_redirect(response)
+    elif role in READERS:
+        assert response.status_code == 200
+        assert b"alpha.log@example.org" in response.content
+        assert b"beta.log@example.org" not in response.content
+    else:
+        assert response.status_code == 404
+        assert b"alpha.log@example.org" not in response.content
 
 
 def _state(world):
