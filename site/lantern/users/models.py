@@ -82,5 +82,6 @@ class User(AbstractUser):
 
     @property
     def certificate_name(self):
-        """The name printed on certificates: the chosen one, else the full name."""
-        return self.name_on_certificate.strip() or self.get_full_name() or self.email
+        """The name printed on certificates: the chosen one, else the full name, else "" (no
+        certificate is issued until the person gives a name: never their email address)."""
+        return (self.name_on_certificate or "").strip() or self.get_full_name().strip()

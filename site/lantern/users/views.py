@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from courses.certificates.services import issue_earned_certificates
+
 from .forms import DeleteAccountForm, ProfileForm, SignUpForm
 from .privacy import delete_account, export_all
 
@@ -55,8 +57,10 @@ def account(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            user = form.save()
             messages.success(request, _("Your details have been saved."))
+            if issue_earned_certificates(user):
+                messages.success(request, _("Your certificates are ready in My learning."))
             return redirect("account")
         return render(request, "users/account.html", {"form": form}, status=400)
     return render(request, "users/account.html", {"form": form})
