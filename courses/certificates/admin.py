@@ -36,6 +36,9 @@ from wagtail.log_actions import LogFormatter, log
 from wagtail.permissions import policy_registry
 
 from courses.models import Certificate, CertificateStatus, CoursePage
+from quizzes import converters
+
+converters.register()
 
 REVOKE_ACTION = "courses.certificate.revoke"
 REASON_MAX_LENGTH = 2000
@@ -312,6 +315,7 @@ class CertificateAdminURLFinder(ModelAdminURLFinder):
 
 class CertificateViewSet(ModelViewSet):
     model = Certificate
+    pk_path_converter = "id"  # a 404 for ids beyond 64 bits
     icon = "tick-inverse"
     menu_label = gettext_lazy("Certificates")
     menu_order = 315
