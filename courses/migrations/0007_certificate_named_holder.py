@@ -7,10 +7,11 @@ from django.db import migrations, models
 
 
 def _name(user):
-    """What `certificate_name` gives today: the name on certificate, else the full name."""
+    """What `certificate_name` gives today: the name on certificate, else the full name, never
+    something that looks like an email address."""
     chosen = (getattr(user, "name_on_certificate", "") or "").strip()
     full = f"{user.first_name or ''} {user.last_name or ''}".strip()
-    return chosen or full
+    return next((name for name in (chosen, full) if name and "@" not in name), "")
 
 
 def remove_email_names(apps, schema_editor):

@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User, normalise_email
+from .models import User, is_email_address, normalise_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -91,6 +91,15 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "name_on_certificate"]
         labels = {"first_name": _("Given name(s)"), "last_name": _("Family name")}
+
+    def clean_name_on_certificate(self):
+        name = " ".join(self.cleaned_data["name_on_certificate"].split())
+        if is_email_address(name):
+            raise forms.ValidationError(
+                _("Enter your name, not an email address: certificates show this name."),
+                code="email",
+            )
+        return name
 
 
 class DeleteAccountForm(forms.Form):

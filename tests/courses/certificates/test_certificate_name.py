@@ -279,3 +279,29 @@ class TestMigration:
         return Certificate.objects.create(
             user=user, enrolment=enrolment, course_title="Old course", name_on_certificate=name
         )
+
+
+class TestEmailsTypedAsNames:
+    def test_an_email_in_a_name_field_is_skipped_for_the_next_name(self, make_user):
+        user = make_user("x@example.org", first_name="Ama", last_name="Mensah")
+        user.name_on_certificate = "x@example.org"
+        assert user.certificate_name == "Ama Mensah"
+        user.first_name, user.last_name = "x@example.org", ""
+        assert user.certificate_name == ""
+
+    def test_the_account_page_refuses_an_email_as_the_name_on_certificate(self, client, learner):
+        client.force_login(learner)
+        response = client.post(
+            reverse("account"),
+            {"first_name": "Lena", "last_name": "Novak", "name_on_certificate": "lena@example.org"},
+        )
+        assert response.status_code == 400
+        assert b"not an email address" in response.content
+        learner.refresh_from_db()
+        assert learner.name_on_certificate == ""
+
+    def test_the_account_page_says_when_there_is_no_name(self, client, nameless):
+        client.force_login(nameless)
+        content = client.get(reverse("account")).content.decode()
+        assert "Certificates will show" not in content
+        assert "never an email address" in content
