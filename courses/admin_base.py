@@ -4,6 +4,10 @@ the base of the read-only listings of learner records."""
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from quizzes import converters
+
+converters.register()
+
 
 class QuerySetIndexView(generic.IndexView):
     """An index view whose base queryset comes from its viewset's ``get_queryset(request)``
@@ -18,7 +22,10 @@ class QuerySetIndexView(generic.IndexView):
 
 
 class QuerySetViewSetMixin:
-    """Use ``get_queryset(request)`` for the listing."""
+    """Use ``get_queryset(request)`` for the listing; ids in URLs are bounded (``<id:pk>``:
+    a 404 beyond 64 bits rather than an overflow)."""
+
+    pk_path_converter = "id"
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(viewset_queryset=self.get_queryset, **kwargs)

@@ -1,8 +1,55 @@
-"""A learner's quiz attempts, for "Download my data" (see the host site's settings)."""
+"""A learner's quiz attempts and time accommodations, for "Download my data" (see the host
+site's settings).
+
+About the staff who granted an accommodation, the download gives a name only: their full name,
+or "A member of staff" when they have none; never their email address or account id."""
+
+STAFF_WITHOUT_NAME = "A member of staff"
 
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+def staff_name(user):
+    """What the download says about a member of staff: a name, never an email address."""
+    if user is None:
+        return None
+    return user.get_full_name().strip() or STAFF_WITHOUT_NAME
+
+
+def _accommodations(user):
+    """Each accommodation with its terms, the staff note, and who granted it and when (from
+    the admin's history of the record: its creation, and its latest change if any)."""
+    from wagtail.log_actions import registry as log_registry
+
+    from .models import Accommodation
+
+    data = []
+    for accommodation in (
+        Accommodation.objects.filter(user=user).select_related("quiz").order_by("pk")
+    ):
+        logs = list(
+            log_registry.get_logs_for_instance(accommodation)
+            .filter(action__in=["wagtail.create", "wagtail.edit"])
+            .select_related("user")
+            .order_by("timestamp", "pk")
+        )
+        created = next((log for log in logs if log.action == "wagtail.create"), None)
+        changed = logs[-1] if logs and logs[-1].action == "wagtail.edit" else None
+        data.append(
+            {
+                "quiz": accommodation.quiz.title if accommodation.quiz else "All quizzes",
+                "extra_time_percent": accommodation.extra_time_percent,
+                "no_time_limit": accommodation.no_time_limit,
+                "note": accommodation.note,
+                "granted_by": staff_name(created.user) if created else None,
+                "granted_at": _iso(created.timestamp) if created else None,
+                "last_changed_by": staff_name(changed.user) if changed else None,
+                "last_changed_at": _iso(changed.timestamp) if changed else None,
+            }
+        )
+    return data
 
 
 def export_user_data(user):
@@ -41,7 +88,7 @@ def export_user_data(user):
                 ],
             }
         )
-    return {"attempts": data}
+    return {"attempts": data, "accommodations": _accommodations(user)}
 
 
 def erase_user_data(user):

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import converters, views
+
+converters.register()  # <id:...>: database ids, a 404 beyond 64 bits
 
 app_name = "quizzes"
 
 urlpatterns = [
-    path("<int:quiz_id>/", views.quiz_detail, name="detail"),
-    path("<int:quiz_id>/start/", views.start, name="start"),
-    path("attempts/<int:attempt_id>/", views.attempt_view, name="attempt"),
-    path("attempts/<int:attempt_id>/result/", views.result, name="result"),
+    path("<id:quiz_id>/", views.quiz_detail, name="detail"),
+    path("<id:quiz_id>/start/", views.start, name="start"),
+    path("attempts/<id:attempt_id>/", views.attempt_view, name="attempt"),
+    path("attempts/<id:attempt_id>/result/", views.result, name="result"),
 ]

@@ -8,6 +8,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import converters
 from .admin_views import QuizAnalysisView, analysis_url, can_view_analysis
 from .models import Accommodation, Quiz
 
@@ -41,9 +42,10 @@ register_snippet(QuizGroup)
 
 @hooks.register("register_admin_urls")
 def register_quiz_analysis_urls():
+    converters.register()
     return [
         path(
-            "quizzes/<int:quiz_id>/analysis/",
+            "quizzes/<id:quiz_id>/analysis/",
             QuizAnalysisView.as_view(),
             name="quizzes_analysis",
         )

@@ -36,6 +36,9 @@ from wagtail.permissions import policy_registry
 
 from courses import audit
 from courses.models import Certificate, CertificateStatus, CoursePage
+from quizzes import converters
+
+converters.register()
 
 REVOKE_ACTION = audit.CERTIFICATE_REVOKED
 REASON_MAX_LENGTH = 2000
@@ -307,6 +310,7 @@ class CertificateAdminURLFinder(ModelAdminURLFinder):
 
 class CertificateViewSet(ModelViewSet):
     model = Certificate
+    pk_path_converter = "id"  # a 404 for ids beyond 64 bits
     icon = "tick-inverse"
     menu_label = gettext_lazy("Certificates")
     menu_order = 315

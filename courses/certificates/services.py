@@ -1,10 +1,29 @@
-"""Issuing certificates when a course is completed (listening to `course_completed`)."""
+"""Issuing certificates when a course is completed (listening to `course_completed`).
+
+A certificate carries a name, never an email address: a learner with neither a name on
+certificate nor a full name gets no certificate when they complete a course. They are asked for
+a name (My learning and the course page) and `set_certificate_name` then issues every
+certificate they have earned and not yet received.
+"""
 
 import calendar
 
 from django.db import IntegrityError, transaction
 
+from courses.learning.services import (
+    awaiting_certificate_name,
+    earned_without_certificate,
+    holder_name,
+)
 from courses.models import Certificate
+
+__all__ = [
+    "awaiting_certificate_name",
+    "holder_name",
+    "issue_certificate",
+    "issue_earned_certificates",
+    "set_certificate_name",
+]
 
 
 def add_months(moment, months):
@@ -16,11 +35,15 @@ def add_months(moment, months):
 
 
 def issue_certificate(enrolment):
-    """The enrolment's certificate, issued now if it has none. Safe to call twice at once:
-    the one-to-one constraint on the enrolment keeps exactly one."""
+    """The enrolment's certificate, issued now if it has none: (certificate, created). Safe to
+    call twice at once: the one-to-one constraint on the enrolment keeps exactly one. Returns
+    (None, False) while the learner has no name to print (see `awaiting_certificate_name`)."""
     existing = Certificate.objects.filter(enrolment=enrolment).first()
     if existing:
         return existing, False
+    name = holder_name(enrolment.user)
+    if not name or enrolment.completed_at is None:
+        return None, False
     course = enrolment.course
     issued_at = enrolment.completed_at
     months = course.certificate_validity_months
@@ -32,9 +55,34 @@ def issue_certificate(enrolment):
                 course=course,
                 course_title=course.title,
                 course_version=course.live_revision_id,
-                name_on_certificate=enrolment.user.certificate_name,
+                name_on_certificate=name,
                 issued_at=issued_at,
                 expires_at=add_months(issued_at, months) if months else None,
             ), True
     except IntegrityError:
         return Certificate.objects.get(enrolment=enrolment), False
+
+
+@transaction.atomic
+def set_certificate_name(user, name):
+    """Save the learner's name on certificate and issue every certificate they have earned but
+    not yet received. Idempotent: running it again issues nothing new. Returns the new
+    certificates."""
+    user.name_on_certificate = name
+    user.save(update_fields=["name_on_certificate"])
+    return issue_earned_certificates(user)
+
+
+@transaction.atomic
+def issue_earned_certificates(user):
+    """Issue every certificate the user has earned but not received (none while they have no
+    name). Idempotent. Returns the new certificates."""
+    if not holder_name(user):
+        return []
+    issued = []
+    for enrolment in earned_without_certificate(user).select_for_update(of=("self",)):
+        enrolment.user = user
+        certificate, created = issue_certificate(enrolment)
+        if created:
+            issued.append(certificate)
+    return issued

@@ -6,6 +6,7 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify, name="verify_code"),
     path("verify/<str:code>/status.json", views.certificate_status, name="certificate_status"),
+    path("certificates/name/", views.certificate_name, name="certificate_name"),
     path("certificates/<str:code>/", views.certificate_detail, name="certificate"),
     path("certificates/<str:code>/certificate.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("certificates/<str:code>/badge.json", views.certificate_badge, name="certificate_badge"),

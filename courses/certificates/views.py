@@ -4,16 +4,21 @@ may view certificates)."""
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from courses import ratelimit
+from courses.certificates import services
+from courses.certificates.forms import CertificateNameForm
 from courses.certificates.open_badges import build_credential, public_status, site_base_url
 from courses.certificates.pdf import issuer_name, missing_characters, render_certificate_pdf
 from courses.models import Certificate, CertificateStatus
@@ -184,4 +189,54 @@ def certificate_detail(request, code):
             "verify_url": verify_url,
             "CertificateStatus": CertificateStatus,
         },
+    )
+
+
+def _return_to(request):
+    """Where to go after saving the name: the page the form was on, if it is on this site."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("courses:dashboard")
+
+
+@login_required
+@never_cache
+def certificate_name(request):
+    """GET: the form for the name on certificate. POST: save it and issue every certificate
+    the learner has earned but not yet received (once, however often it is sent)."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    form = CertificateNameForm(
+        request.POST or None,
+        initial={"name_on_certificate": services.holder_name(request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        issued = services.set_certificate_name(
+            request.user, form.cleaned_data["name_on_certificate"]
+        )
+        if issued:
+            messages.success(
+                request,
+                ngettext(
+                    "Your name was saved and your certificate is ready.",
+                    "Your name was saved and your %(n)s certificates are ready.",
+                    len(issued),
+                )
+                % {"n": len(issued)},
+            )
+        else:
+            messages.success(request, _("Your name on certificates was saved."))
+        return redirect(_return_to(request))
+    return render(
+        request,
+        "courses/certificates/name.html",
+        {
+            "form": form,
+            "waiting": services.awaiting_certificate_name(request.user),
+            "next": request.POST.get("next") or request.GET.get("next") or "",
+        },
+        status=400 if request.method == "POST" else 200,
     )

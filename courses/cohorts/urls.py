@@ -1,6 +1,9 @@
 from django.urls import path
 
 from courses.cohorts.views import join, log, manage, members, upload
+from quizzes import converters
+
+converters.register()  # <id:...>: database ids, a 404 beyond 64 bits
 
 urlpatterns = [
     # Joining a cohort with its invitation link or code.
@@ -23,12 +26,12 @@ urlpatterns = [
         name="cohort_member_add",
     ),
     path(
-        "manage/cohorts/<uuid:cohort_id>/members/<int:user_id>/remove/",
+        "manage/cohorts/<uuid:cohort_id>/members/<id:user_id>/remove/",
         members.member_remove,
         name="cohort_member_remove",
     ),
     path(
-        "manage/cohorts/<uuid:cohort_id>/invitations/<int:invitation_id>/cancel/",
+        "manage/cohorts/<uuid:cohort_id>/invitations/<id:invitation_id>/cancel/",
         members.invitation_cancel,
         name="cohort_invitation_cancel",
     ),

@@ -13,15 +13,25 @@ from courses.models import (
     Reflection,
 )
 
+# About other people (the manager who added someone to a cohort or invited them), the download
+# gives a name only: their full name, or this when they have none. Never an email address.
+SOMEONE_WITHOUT_NAME = "A manager or member of staff"
+
 
 def _iso(value):
     return value.isoformat() if value else None
 
 
+def _name_of(person):
+    if person is None:
+        return None
+    return person.get_full_name().strip() or SOMEONE_WITHOUT_NAME
+
+
 def _cohorts(user):
     memberships = (
         CohortMembership.objects.filter(user=user)
-        .select_related("cohort__organisation")
+        .select_related("cohort__organisation", "added_by")
         .order_by("pk")
     )
     return [
@@ -30,6 +40,8 @@ def _cohorts(user):
             "cohort": m.cohort.name,
             "joined_at": _iso(m.joined_at),
             "how_joined": m.get_source_display(),
+            "source": m.source,
+            "added_by": _name_of(m.added_by),
             "due_on": m.cohort.due_on.isoformat() if m.cohort.due_on else None,
             "last_reminded_at": _iso(m.last_reminded_at),
         }
@@ -46,9 +58,32 @@ def _certificates(user):
             "issued_at": _iso(c.issued_at),
             "expires_at": _iso(c.expires_at),
             "revoked_at": _iso(c.revoked_at),
+            "revoked_reason": c.revoked_reason,
             "status": c.status(),
         }
         for c in Certificate.objects.filter(user=user).order_by("pk")
+    ]
+
+
+def _invitations(user):
+    """Pending invitations addressed to the person's email (they apply on sign-up; one made
+    after the account was created waits until the person joins)."""
+    invitations = (
+        CohortInvitation.objects.filter(email=user.email.strip().lower())
+        .select_related("cohort__organisation", "invited_by")
+        .order_by("pk")
+    )
+    return [
+        {
+            "organisation": i.cohort.organisation.name,
+            "cohort": i.cohort.name,
+            "email": i.email,
+            "name_given_by_manager": i.name,
+            "invited_by": _name_of(i.invited_by),
+            "invited_at": _iso(i.created_at),
+            "email_sent_at": _iso(i.sent_at),
+        }
+        for i in invitations
     ]
 
 
@@ -116,6 +151,7 @@ def _reflections(user):
 # One exporter per kind of record, in the order the download lists them.
 EXPORTERS = {
     "cohorts": _cohorts,
+    "cohort_invitations": _invitations,
     "certificates": _certificates,
     "enrolments": _enrolments,
     "lesson_progress": _lesson_progress,

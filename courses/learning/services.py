@@ -8,6 +8,8 @@ requests race to it, and `course_completed` is sent after the transaction commit
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -143,6 +145,37 @@ def recertify(user, course):
         return Enrolment.objects.get(user=user, course=course, cycle=latest.cycle + 1)
     recompute_progress(enrolment)
     return enrolment
+
+
+def holder_name(user):
+    """The name a certificate would carry (the user model's `certificate_name`: the name on
+    certificate, else the full name), or "" when the person has given none. Never an email
+    address, even one typed into a name field."""
+    name = (getattr(user, "certificate_name", "") or "").strip()
+    if "@" in name:
+        try:
+            validate_email(name)
+        except ValidationError:
+            return name
+        return ""
+    return name
+
+
+def earned_without_certificate(user):
+    """The user's completed enrolments (any cycle) that have no certificate yet."""
+    return (
+        Enrolment.objects.filter(user=user, completed_at__isnull=False, certificate__isnull=True)
+        .select_related("course", "user")
+        .order_by("completed_at", "pk")
+    )
+
+
+def awaiting_certificate_name(user):
+    """Completed enrolments whose certificate waits for the learner to give a name: empty for
+    anonymous visitors, for learners with a name, and when nothing is waiting."""
+    if not user.is_authenticated or holder_name(user):
+        return []
+    return list(earned_without_certificate(user))
 
 
 def unenrol(enrolment):

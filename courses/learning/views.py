@@ -201,6 +201,7 @@ def dashboard(request):
             "current": current,
             "completed": completed,
             "certificates": certificates,
+            "awaiting_name": progress.awaiting_certificate_name(request.user),
             "now": timezone.now(),
             "CertificateStatus": CertificateStatus,
         },

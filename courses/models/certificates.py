@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -79,7 +81,9 @@ class Certificate(models.Model):
     """Proof that a person completed a course, with what a third party needs to check it.
 
     The name, course title and dates are copied at issue so that later edits never change a
-    certificate. If the learner deletes their account, the record stays without the name."""
+    certificate. The name is never blank while the certificate has a holder (a database
+    constraint): certificates are issued to a name, never to an email address. If the learner
+    deletes their account, the record stays without the name."""
 
     code = models.CharField(_("code"), max_length=CODE_LENGTH, unique=True, default=new_code)
     enrolment = models.OneToOneField(
@@ -126,6 +130,14 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=True)
+                | Q(GreaterThan(Length(Trim("name_on_certificate")), 0)),
+                name="courses_certificate_named_holder",
+                violation_error_message=_("A certificate with a holder needs a name."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.course_title}: {self.display_code}"

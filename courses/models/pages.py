@@ -210,6 +210,11 @@ class CoursePage(Page):
         context["outline"] = outline
         context["lesson_count"] = len(lessons)
         context["enrolment"] = enrolment
+        context["awaiting_name"] = (
+            progress.awaiting_certificate_name(request.user)
+            if enrolment and enrolment.completed_at
+            else []
+        )
         context["crumbs"] = [self.get_parent()]
         return context
 

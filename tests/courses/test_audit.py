@@ -215,7 +215,8 @@ class TestAdminLogin:
         editor = make_user("editor@example.org")
         editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
         response = client.post(
-            reverse("wagtailadmin_login"), {"username": editor.email, "password": PASSWORD}
+            reverse("account_login") + "?next=/admin/",
+            {"login": editor.email, "password": PASSWORD},
         )
         assert response.status_code == 302
         entry = only_entry(audit.ADMIN_LOGIN)

@@ -122,6 +122,8 @@ class TestCohortData:
                 "cohort": "Night shift",
                 "joined_at": data["courses"]["cohorts"][0]["joined_at"],
                 "how_joined": "Invitation link or code",
+                "source": "link",
+                "added_by": None,
                 "due_on": None,
                 "last_reminded_at": None,
             }
@@ -132,3 +134,160 @@ class TestCohortData:
         client.post(reverse("delete_account"), {"password": PASSWORD, "confirm": "on"})
         assert not CohortMembership.objects.exists()
         assert not CohortInvitation.objects.exists()
+
+
+class TestEverythingHeldAboutThePerson:
+    """Accommodations, pending invitations, who added them to a cohort, and revocations are in
+    the download, with names (never emails) for the staff and managers involved, and nothing
+    about anyone else."""
+
+    @pytest.fixture
+    def held(self, client, learner_with_history, course, make_user):
+        from django.utils import timezone
+
+        from courses.cohorts import services as cohorts
+        from courses.models import Certificate, CohortInvitation, Enrolment, MembershipSource
+        from tests import factories
+
+        learner = learner_with_history
+        manager = make_user("maya.manager@northbridge.example", first_name="Maya", last_name="Moss")
+        unnamed_manager = make_user("anon.manager@northbridge.example")
+        organisation = factories.make_organisation(managers=[manager, unnamed_manager])
+        night = factories.make_cohort(course[0], organisation=organisation, name="Night shift")
+        day = factories.make_cohort(course[0], organisation=organisation, name="Day shift")
+        cohorts.add_people(
+            night, [(learner.email, "")], added_by=manager, source=MembershipSource.MANUAL
+        )
+        cohorts.add_people(
+            day, [(learner.email, "")], added_by=unnamed_manager, source=MembershipSource.UPLOAD
+        )
+        # Another member of the same cohort, and an invitation for someone else.
+        colleague = make_user("colleague@example.org", first_name="Colm", last_name="Colleague")
+        cohorts.add_people(night, [(colleague.email, "")], added_by=manager)
+        CohortInvitation.objects.create(
+            cohort=night, email="stranger@example.org", name="Stan Stranger", invited_by=manager
+        )
+        # A pending invitation addressed to the learner (made before they joined that cohort).
+        evening = factories.make_cohort(course[0], organisation=organisation, name="Evenings")
+        CohortInvitation.objects.create(
+            cohort=evening, email="Learner@Example.org", name="Lena N.", invited_by=manager
+        )
+        # A revoked certificate.
+        enrolment = Enrolment.objects.create(
+            user=learner, course=course[0], cycle=9, completed_at=timezone.now()
+        )
+        Certificate.objects.create(
+            enrolment=enrolment,
+            user=learner,
+            course=course[0],
+            course_title="Test course",
+            name_on_certificate="Lena Novak",
+            revoked_at=timezone.now(),
+            revoked_reason="Issued in error: the final quiz was not recorded.",
+        )
+        return learner
+
+    @pytest.fixture
+    def accommodations(self, client, held, make_user):
+        """Granted through the admin by staff (one with a name, one without), then edited."""
+        from quizzes.models import Accommodation
+        from tests import factories
+
+        quiz = factories.make_quiz(title="Indicators quiz")
+        granting = make_user(
+            "grace.staff@example.org", first_name="Grace", last_name="Granter", is_superuser=True
+        )
+        editing = make_user("no.name.staff@example.org", is_superuser=True)
+        other = make_user("someone@example.org")
+        add = reverse("wagtailsnippets_quizzes_accommodation:add")
+        client.force_login(granting)
+        for user, quiz_id, note in [
+            (held, quiz.pk, "Dyslexia: agreed with the training lead"),
+            (other, "", "Someone else's note"),
+        ]:
+            response = client.post(
+                add,
+                {
+                    "user": user.pk,
+                    "quiz": quiz_id,
+                    "extra_time_percent": 25,
+                    "note": note,
+                },
+            )
+            assert response.status_code == 302, response.content[:2000]
+        accommodation = Accommodation.objects.get(user=held)
+        client.force_login(editing)
+        response = client.post(
+            reverse("wagtailsnippets_quizzes_accommodation:edit", args=[accommodation.pk]),
+            {
+                "user": held.pk,
+                "quiz": quiz.pk,
+                "extra_time_percent": 50,
+                "note": "Dyslexia: agreed with the training lead",
+            },
+        )
+        assert response.status_code == 302
+        client.force_login(held)
+        return accommodation
+
+    def download(self, client):
+        response = client.get(reverse("download_my_data"))
+        assert response.status_code == 200
+        return json.loads(response.content), response.content.decode()
+
+    def test_time_accommodations_with_the_note_and_who_granted_them(self, client, accommodations):
+        data, _raw = self.download(client)
+        [exported] = data["quizzes"]["accommodations"]
+        assert exported["quiz"] == "Indicators quiz"
+        assert exported["extra_time_percent"] == 50 and exported["no_time_limit"] is False
+        assert exported["note"] == "Dyslexia: agreed with the training lead"
+        assert exported["granted_by"] == "Grace Granter" and exported["granted_at"]
+        assert exported["last_changed_by"] == "A member of staff"
+        assert exported["last_changed_at"] >= exported["granted_at"]
+
+    def test_pending_invitations_to_the_persons_email(self, client, held):
+        data, _raw = self.download(client)
+        assert data["courses"]["cohort_invitations"] == [
+            {
+                "organisation": "Northbridge Trust & Safety",
+                "cohort": "Evenings",
+                "email": "learner@example.org",
+                "name_given_by_manager": "Lena N.",
+                "invited_by": "Maya Moss",
+                "invited_at": data["courses"]["cohort_invitations"][0]["invited_at"],
+                "email_sent_at": None,
+            }
+        ]
+        assert data["courses"]["cohort_invitations"][0]["invited_at"]
+
+    def test_who_added_them_to_each_cohort_and_how(self, client, held):
+        data, _raw = self.download(client)
+        memberships = {m["cohort"]: m for m in data["courses"]["cohorts"]}
+        assert memberships["Night shift"]["added_by"] == "Maya Moss"
+        assert memberships["Night shift"]["source"] == "manual"
+        assert memberships["Night shift"]["how_joined"] == "Added by a manager"
+        assert memberships["Day shift"]["added_by"] == "A manager or member of staff"
+        assert memberships["Day shift"]["source"] == "upload"
+
+    def test_revocation_date_and_reason(self, client, held):
+        data, _raw = self.download(client)
+        [revoked] = [c for c in data["courses"]["certificates"] if c["revoked_at"]]
+        assert revoked["revoked_reason"] == "Issued in error: the final quiz was not recorded."
+        assert revoked["status"] == "revoked"
+
+    def test_nothing_about_anyone_else(self, client, accommodations):
+        _data, raw = self.download(client)
+        for other in [
+            "maya.manager@northbridge.example",
+            "anon.manager@northbridge.example",
+            "grace.staff@example.org",
+            "no.name.staff@example.org",
+            "colleague@example.org",
+            "Colm",
+            "stranger@example.org",
+            "Stan Stranger",
+            "someone@example.org",
+            "Someone else's note",
+            "records@example.org",
+        ]:
+            assert other not in raw, other

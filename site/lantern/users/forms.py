@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import User, is_email_address
 
 
 class SignupDetailsForm(forms.Form):
@@ -25,6 +25,15 @@ class SignupDetailsForm(forms.Form):
         help_text=_("Your name as it should appear on certificates. Leave blank to use your name."),
     )
 
+    def clean_name_on_certificate(self):
+        name = " ".join(self.cleaned_data["name_on_certificate"].split())
+        if is_email_address(name):
+            raise forms.ValidationError(
+                _("Enter your name, not an email address: certificates show this name."),
+                code="email",
+            )
+        return name
+
     def signup(self, request, user):
         user.first_name = self.cleaned_data["first_name"].strip()
         user.last_name = self.cleaned_data["last_name"].strip()
@@ -39,6 +48,15 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "name_on_certificate"]
         labels = {"first_name": _("Given name(s)"), "last_name": _("Family name")}
+
+    def clean_name_on_certificate(self):
+        name = " ".join(self.cleaned_data["name_on_certificate"].split())
+        if is_email_address(name):
+            raise forms.ValidationError(
+                _("Enter your name, not an email address: certificates show this name."),
+                code="email",
+            )
+        return name
 
 
 class DeleteAccountForm(forms.Form):

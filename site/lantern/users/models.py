@@ -1,4 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 def normalise_email(email):
     """Emails are stored lower-case so that one address is one account."""
     return (email or "").strip().lower()
+
+
+def is_email_address(text):
+    """Whether the text is an email address (not a name to print)."""
+    if "@" not in text:
+        return False
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
 
 
 class UserManager(BaseUserManager):
@@ -82,5 +95,11 @@ class User(AbstractUser):
 
     @property
     def certificate_name(self):
-        """The name printed on certificates: the chosen one, else the full name."""
-        return self.name_on_certificate.strip() or self.get_full_name() or self.email
+        """The name printed on certificates: the chosen one, else the full name, else "" (no
+        certificate is issued until the person gives a name). Never an email address, even one
+        typed into a name field."""
+        for candidate in (self.name_on_certificate, self.get_full_name()):
+            candidate = (candidate or "").strip()
+            if candidate and not is_email_address(candidate):
+                return candidate
+        return ""

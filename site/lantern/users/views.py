@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from courses.certificates.services import issue_earned_certificates
 from courses.identity import email_verified
 
 from .forms import DeleteAccountForm, ProfileForm
@@ -27,8 +28,10 @@ def account(request):
     }
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            user = form.save()
             messages.success(request, _("Your details have been saved."))
+            if issue_earned_certificates(user):
+                messages.success(request, _("Your certificates are ready in My learning."))
             return redirect("account")
         return render(request, "users/account.html", context, status=400)
     return render(request, "users/account.html", context)

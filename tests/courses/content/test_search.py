@@ -39,3 +39,76 @@ class TestSearchView:
     def test_no_results_message(self, client, course_index):
         response = client.get(reverse("courses:search"), {"q": "zzzqqq"})
         assert b"No lessons match" in response.content
+
+
+class TestQueriesTheSearchCannotRead:
+    """Input the database backend's query parser chokes on is a 400 with an explanation, and
+    odd but readable input is searched: never a server error."""
+
+    @pytest.fixture(autouse=True)
+    def strict(self, client, course_index):
+        factories.make_course(course_index, modules=1, lessons_per_module=1)
+        client.raise_request_exception = True  # an exception fails the test, not a 500 page
+
+    @pytest.mark.parametrize("q", ['"', 'lesson "', '"lesson', 'a "b" "c', '"""'])
+    def test_an_unbalanced_quote_is_a_400_that_says_why(self, client, q):
+        response = client.get(reverse("courses:search"), {"q": q})
+        assert response.status_code == 400
+        assert b"Your search could not be understood" in response.content
+        assert b'name="q"' in response.content  # the form is there to try again
+
+    @pytest.mark.parametrize(
+        "q",
+        [
+            "*",
+            "(",
+            ")",
+            "AND",
+            "OR",
+            "NOT",
+            "a AND",
+            "NOT a",
+            '"a" OR (',
+            "-",
+            "+",
+            "^",
+            ":",
+            "a:b",
+            "{",
+            "\\",
+            "'",
+            '""',
+            '"Lesson"',
+            "x" * 5000,
+            ('"' + "x" * 300),
+            "a\x00b",
+            "\x00",
+            '\x00"',
+            "Lesson\r\n1.1",
+            "<script>alert(1)</script>",
+        ],
+    )
+    def test_nasty_input_never_breaks_the_search(self, client, q):
+        response = client.get(reverse("courses:search"), {"q": q, "page": "999999999999999999999"})
+        assert response.status_code in (200, 400)
+        assert b"<script>alert(1)</script>" not in response.content
+        if response.status_code == 400:
+            assert b"Your search could not be understood" in response.content
+
+    def test_a_nul_byte_is_dropped_and_the_rest_searched(self, client):
+        response = client.get(reverse("courses:search"), {"q": "Less\x00on"})
+        assert response.status_code == 200
+        assert b"Lesson 1.1" in response.content
+
+    def test_a_database_error_from_the_backend_is_a_400(self, client, monkeypatch):
+        from django.db import OperationalError
+
+        from courses.models import LessonPage
+
+        def broken(*args, **kwargs):
+            raise OperationalError("fts5: syntax error near something new")
+
+        monkeypatch.setattr(type(LessonPage.objects.live()), "search", broken)
+        response = client.get(reverse("courses:search"), {"q": "lesson"})
+        assert response.status_code == 400
+        assert b"Your search could not be understood" in response.content
