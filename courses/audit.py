@@ -19,6 +19,10 @@ MEMBER_REMOVED = "lantern.cohort.member_removed"
 UPLOAD_COMMITTED = "lantern.cohort.upload_committed"
 REPORT_DOWNLOADED = "lantern.cohort.report_downloaded"
 REMINDERS_SENT = "lantern.cohort.reminders_sent"
+# The learner's own answers, shown to their organisation.
+INVITATION_ACCEPTED = "lantern.cohort.invitation_accepted"
+INVITATION_DECLINED = "lantern.cohort.invitation_declined"
+MEMBER_LEFT = "lantern.cohort.member_left"
 # Staff in the admin. Revoking kept the name it had before this module existed, so that older
 # entries still have a label.
 CERTIFICATE_REVOKED = "courses.certificate.revoke"
@@ -127,6 +131,29 @@ class MemberAdded(Formatter):
 
     def format_message(self, log_entry):
         return _("Added %(email)s to the cohort") % {"email": _data(log_entry).get("email", "")}
+
+
+class InvitationAccepted(Formatter):
+    label = gettext_lazy("Accept cohort invitation")
+
+    def format_message(self, log_entry):
+        return _("%(email)s accepted the invitation and joined the cohort") % {
+            "email": _data(log_entry).get("email", "")
+        }
+
+
+class InvitationDeclined(Formatter):
+    label = gettext_lazy("Decline cohort invitation")
+
+    def format_message(self, log_entry):
+        return _("%(email)s declined the invitation") % {"email": _data(log_entry).get("email", "")}
+
+
+class MemberLeft(Formatter):
+    label = gettext_lazy("Leave cohort")
+
+    def format_message(self, log_entry):
+        return _("%(email)s left the cohort") % {"email": _data(log_entry).get("email", "")}
 
 
 class Invited(Formatter):
@@ -253,6 +280,9 @@ FORMATTERS = {
     UPLOAD_COMMITTED: UploadCommitted,
     REPORT_DOWNLOADED: ReportDownloaded,
     REMINDERS_SENT: RemindersSent,
+    INVITATION_ACCEPTED: InvitationAccepted,
+    INVITATION_DECLINED: InvitationDeclined,
+    MEMBER_LEFT: MemberLeft,
     CERTIFICATE_REVOKED: CertificateRevoked,
     CERTIFICATE_RESTORED: CertificateRestored,
     MANAGER_ADDED: ManagerAdded,

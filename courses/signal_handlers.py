@@ -6,7 +6,6 @@ from django.core.cache import cache
 from courses import audit
 from courses.certificates import services as certificates
 from courses.cohorts import access as cohort_access
-from courses.cohorts import services as cohorts
 from courses.learning import quiz_link
 
 
@@ -19,12 +18,6 @@ def complete_lessons_on_quiz_pass(sender, attempt, user, quiz, passed, **kwargs)
     """quizzes' attempt_submitted: a pass completes the lessons that hold the quiz."""
     if passed:
         quiz_link.complete_lessons_holding(user, quiz)
-
-
-def accept_invitations_on_signup(sender, instance, created, raw=False, **kwargs):
-    """post_save of the user model: a new account with invitations joins those cohorts."""
-    if created and not raw and instance.email:
-        cohorts.accept_invitations(instance)
 
 
 def forget_can_manage(sender, instance, action, reverse, pk_set, **kwargs):
@@ -55,9 +48,8 @@ def record_admin_login(sender, request, user, **kwargs):
 def connect():
     """Connect every receiver (called once, from `CoursesConfig.ready()`)."""
     from django.apps import apps
-    from django.conf import settings
     from django.contrib.auth.signals import user_logged_in
-    from django.db.models.signals import m2m_changed, post_save
+    from django.db.models.signals import m2m_changed
 
     from courses.models import Organisation
     from courses.signals import course_completed
@@ -67,11 +59,6 @@ def connect():
         issue_certificate_on_completion, dispatch_uid="courses_issue_certificate"
     )
     attempt_submitted.connect(complete_lessons_on_quiz_pass, dispatch_uid="courses_quiz_pass")
-    post_save.connect(
-        accept_invitations_on_signup,
-        sender=settings.AUTH_USER_MODEL,
-        dispatch_uid="courses_accept_invitations",
-    )
     if apps.is_installed("allauth.account"):
         from allauth.account.signals import email_confirmed
 

@@ -3,18 +3,20 @@ under concurrent requests (the cohort row is locked while seats are counted)."""
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import codes
+from courses.identity import email_verified
 from courses.learning import services as progress
 from courses.models import (
     Cohort,
+    CohortDeparture,
     CohortInvitation,
     CohortMembership,
+    DepartureKind,
     Enrolment,
     MembershipSource,
 )
@@ -25,9 +27,8 @@ LOOKUP_BATCH = 900
 # Invitation emails are queued in batches, so a worker never holds thousands in one task.
 INVITATION_TASK_BATCH = 500
 
-ADD = "add"  # has an account: becomes a member now
-INVITE = "invite"  # no account yet: gets a pending invitation by email
-ALREADY = "already"  # already a member, or already invited
+INVITE = "invite"  # gets an invitation to accept or decline (account or not)
+ALREADY = "already"  # already a member, or invited and not yet answered
 
 
 class CohortError(Exception):
@@ -61,7 +62,8 @@ def cohort_for_code(raw):
 
 
 def seats_taken(cohort):
-    return cohort.memberships.count() + cohort.invitations.count()
+    """Members, and invitations not yet answered (each holds its place)."""
+    return cohort.memberships.count() + cohort.invitations.pending().count()
 
 
 def seats_left(cohort):
@@ -131,23 +133,48 @@ def enrol_members(cohort, users):
                 existing.filter(Q(due_at__isnull=True) | Q(due_at__gt=due_at)).update(due_at=due_at)
 
 
+class EmailNotVerified(CohortError):
+    pass
+
+
+class InvitationNotFound(CohortError):
+    pass
+
+
+def _require_verified(user):
+    if not email_verified(user):
+        raise EmailNotVerified(
+            _("Please confirm your email address first: a place in a cohort waits for that.")
+        )
+
+
 @transaction.atomic
 def join(cohort, user, source=MembershipSource.LINK, added_by=None):
-    """Add one person to a cohort and enrol them. Returns (membership, created).
-    Raises CohortClosed or CohortFull."""
+    """The person joins a cohort themselves (its link, or accepting an invitation) and is
+    enrolled. Returns (membership, created). Raises EmailNotVerified, CohortClosed or
+    CohortFull."""
+    _require_verified(user)
     cohort = _locked(cohort)
     membership = CohortMembership.objects.filter(cohort=cohort, user=user).first()
     if membership is not None:
         enrol_members(cohort, [user])  # re-open an enrolment they may have left
         return membership, False
-    if not cohort.is_active:
-        raise CohortClosed(_("This cohort is closed to new members."))
-    invitation = CohortInvitation.objects.filter(cohort=cohort, email__iexact=user.email).first()
+    invitation = (
+        CohortInvitation.objects.pending()
+        .filter(cohort=cohort, email=normalise(user.email))
+        .select_related("invited_by")
+        .first()
+    )
     if invitation is None:
+        if not cohort.is_active:
+            raise CohortClosed(_("This cohort is closed to new members."))
         _check_seats(cohort, 1)
     else:
-        invitation.delete()  # its seat becomes the membership's
-        source = MembershipSource.INVITATION if source == MembershipSource.LINK else source
+        # Accepting: the invitation's held seat becomes the membership's, even if the cohort
+        # has filled or closed since (it keeps its promise).
+        invitation.delete()
+        source = MembershipSource.INVITATION
+        added_by = invitation.invited_by
     membership = CohortMembership.objects.create(
         cohort=cohort, user=user, source=source, added_by=added_by
     )
@@ -155,27 +182,82 @@ def join(cohort, user, source=MembershipSource.LINK, added_by=None):
     return membership, True
 
 
+def normalise(email):
+    return (email or "").strip().lower()
+
+
+def pending_invitations_for(user):
+    """Invitations waiting for this person's answer: none until their address is verified
+    (whoever typed an address into a sign-up form must not see another person's offers)."""
+    if not user.is_authenticated or not email_verified(user):
+        return CohortInvitation.objects.none()
+    return (
+        CohortInvitation.objects.pending()
+        .filter(email=normalise(user.email))
+        .select_related("cohort__organisation", "invited_by")
+        .prefetch_related("cohort__courses")
+        .order_by("created_at")
+    )
+
+
+def has_pending_invitations(user):
+    """Whether any invitation waits for this address (to ask an unverified person to
+    confirm it, without saying who invited them)."""
+    return CohortInvitation.objects.pending().filter(email=normalise(user.email)).exists()
+
+
+def _invitation_for(user, invitation_id):
+    invitation = (
+        CohortInvitation.objects.pending()
+        .filter(pk=invitation_id, email=normalise(user.email))
+        .select_related("cohort")
+        .first()
+    )
+    if invitation is None:
+        raise InvitationNotFound(_("This invitation is no longer open."))
+    return invitation
+
+
+def accept_invitation(user, invitation_id):
+    """The person says yes: they become a member, with the cohort's due date, from now.
+    Returns the cohort. Raises EmailNotVerified or InvitationNotFound."""
+    _require_verified(user)
+    invitation = _invitation_for(user, invitation_id)
+    join(invitation.cohort, user, source=MembershipSource.INVITATION)
+    return invitation.cohort
+
+
+@transaction.atomic
+def decline_invitation(user, invitation_id):
+    """The person says no: the seat is freed and the manager sees "declined"."""
+    _require_verified(user)
+    invitation = _invitation_for(user, invitation_id)
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["declined_at"])
+    return invitation.cohort
+
+
 @dataclass
 class AddResult:
-    added: list = field(default_factory=list)  # users now members
-    invited: list = field(default_factory=list)  # CohortInvitation rows created
+    added: list = field(default_factory=list)  # users now members (never by a manager)
+    invited: list = field(default_factory=list)  # CohortInvitation rows created or renewed
     already: list = field(default_factory=list)  # emails already members or invited
 
 
 @dataclass
 class Plan:
-    """What adding these emails would do, read without saving anything."""
+    """What adding these emails would do, read without saving anything. It never depends
+    on whether an address has an account: everyone new is invited and decides."""
 
-    outcomes: dict = field(default_factory=dict)  # email -> ADD / INVITE / ALREADY
-    users: dict = field(default_factory=dict)  # email -> user, for ADD
-    converted: list = field(default_factory=list)  # invitation ids whose seat a member takes
+    outcomes: dict = field(default_factory=dict)  # email -> INVITE / ALREADY
+    renewed: dict = field(default_factory=dict)  # email -> id of a declined invitation
 
     def count(self, outcome):
         return sum(1 for value in self.outcomes.values() if value == outcome)
 
     @property
     def seats_needed(self):
-        return self.count(ADD) + self.count(INVITE) - len(self.converted)
+        return self.count(INVITE)
 
 
 def _batches(items, size=LOOKUP_BATCH):
@@ -184,124 +266,126 @@ def _batches(items, size=LOOKUP_BATCH):
 
 
 def plan_people(cohort, emails):
-    """For each email (any case), whether it would be added, invited or is already there:
-    the same decision add_people makes. A fixed number of queries per 900 emails."""
-    emails = list(dict.fromkeys(email.strip().lower() for email in emails))
-    users, member_emails, invited = {}, set(), {}
+    """For each email (any case), whether it would be invited or is already there (a member
+    or invited and not yet answered). A fixed number of queries per 900 emails."""
+    emails = list(dict.fromkeys(normalise(email) for email in emails))
+    member_emails, pending, declined = set(), set(), {}
     for batch in _batches(emails):
-        users.update(
-            (user.email.lower(), user)
-            for user in get_user_model().objects.filter(email__in=batch).only("id", "email")
-        )
         member_emails.update(
             email.lower()
             for email in CohortMembership.objects.filter(
                 cohort=cohort, user__email__in=batch
             ).values_list("user__email", flat=True)
         )
-        invited.update(
-            CohortInvitation.objects.filter(cohort=cohort, email__in=batch).values_list(
-                "email", "pk"
-            )
-        )
+        for email, pk, declined_at in CohortInvitation.objects.filter(
+            cohort=cohort, email__in=batch
+        ).values_list("email", "pk", "declined_at"):
+            if declined_at is None:
+                pending.add(email)
+            else:
+                declined[email] = pk
     plan = Plan()
     for email in emails:
-        if email in member_emails:
-            plan.outcomes[email] = ALREADY
-        elif email in users:
-            plan.outcomes[email] = ADD
-            plan.users[email] = users[email]
-            if email in invited:
-                plan.converted.append(invited[email])
-        elif email in invited:
+        if email in member_emails or email in pending:
             plan.outcomes[email] = ALREADY
         else:
             plan.outcomes[email] = INVITE
+            if email in declined:
+                plan.renewed[email] = declined[email]
     return plan
 
 
 @transaction.atomic
 def add_people(cohort, people, added_by=None, source=MembershipSource.UPLOAD):
-    """Add validated (email, name) pairs: people with an account become members, others get
-    a pending invitation. All or nothing: raises CohortFull or CohortClosed and saves none."""
+    """Invite validated (email, name) pairs. Nobody becomes a member here: each person gets
+    an invitation (by email, and on My learning) and accepts or declines it, whether or not
+    they already have an account. All or nothing: raises CohortFull or CohortClosed and
+    saves none."""
     cohort = _locked(cohort)
     if not cohort.is_active:
         raise CohortClosed(_("This cohort is closed to new members."))
     names = {}
     for email, name in people:
-        names.setdefault(email.strip().lower(), name)
+        names.setdefault(normalise(email), name)
     plan = plan_people(cohort, names)
     result = AddResult()
-    new_users, new_invites = [], []
+    new_invites = []
     for email, outcome in plan.outcomes.items():
         if outcome == ALREADY:
             result.already.append(email)
-        elif outcome == ADD:
-            new_users.append(plan.users[email])
-        else:
+        elif email not in plan.renewed:
             new_invites.append(
                 CohortInvitation(cohort=cohort, email=email, name=names[email], invited_by=added_by)
             )
     _check_seats(cohort, plan.seats_needed)
-    for batch in _batches(plan.converted):
-        CohortInvitation.objects.filter(pk__in=batch).delete()
     now = timezone.now()
-    CohortMembership.objects.bulk_create(
-        [
-            CohortMembership(
-                cohort=cohort, user=user, source=source, added_by=added_by, joined_at=now
+    renewed_ids = list(plan.renewed.values())
+    for batch in _batches(renewed_ids):
+        CohortInvitation.objects.filter(pk__in=batch).update(
+            declined_at=None, sent_at=None, created_at=now, invited_by=added_by
+        )
+    created = CohortInvitation.objects.bulk_create(new_invites)
+    ids = [invitation.pk for invitation in created]
+    if any(pk is None for pk in ids):  # backends that don't return ids from bulk_create
+        ids = []
+        for batch in _batches([i.email for i in new_invites]):
+            ids.extend(
+                CohortInvitation.objects.filter(cohort=cohort, email__in=batch).values_list(
+                    "pk", flat=True
+                )
             )
-            for user in new_users
-        ]
-    )
-    result.added = new_users
-    result.invited = CohortInvitation.objects.bulk_create(new_invites)
-    enrol_members(cohort, new_users)
-    if result.invited:
+    ids.extend(renewed_ids)
+    result.invited = list(CohortInvitation.objects.filter(pk__in=ids)) if ids else []
+    if ids:
         from courses.cohorts.tasks import send_cohort_invitations
 
-        ids = [invitation.pk for invitation in result.invited]
-        if any(pk is None for pk in ids):  # backends that don't return ids from bulk_create
-            ids = []
-            for batch in _batches([i.email for i in new_invites]):
-                ids.extend(
-                    CohortInvitation.objects.filter(cohort=cohort, email__in=batch).values_list(
-                        "pk", flat=True
-                    )
-                )
         for batch in _batches(ids, INVITATION_TASK_BATCH):
             transaction.on_commit(lambda batch=batch: send_cohort_invitations.enqueue(batch))
     return result
 
 
+def _display_name(user):
+    return (user.get_full_name() or "").strip() or user.email
+
+
 @transaction.atomic
-def remove_member(cohort, user):
-    """Take a person out of a cohort. Their own progress and certificates stay theirs; the
-    cohort's due date no longer applies to them."""
+def remove_member(cohort, user, removed_by=None):
+    """A manager takes a person out of a cohort. Their own progress and certificates stay
+    theirs; the cohort's due date no longer applies to them."""
+    return _depart(cohort, user, DepartureKind.REMOVED, removed_by)
+
+
+@transaction.atomic
+def leave_cohort(cohort, user):
+    """The person leaves a cohort themselves: from now the manager sees only that they
+    left, and when."""
+    return _depart(cohort, user, DepartureKind.LEFT, None)
+
+
+def _depart(cohort, user, kind, removed_by):
     deleted, _unused = CohortMembership.objects.filter(cohort=cohort, user=user).delete()
+    if not deleted:
+        return False
     Enrolment.objects.filter(user=user, cohort=cohort, completed_at__isnull=True).update(
         cohort=None, due_at=None
     )
     Enrolment.objects.filter(user=user, cohort=cohort).update(cohort=None)
-    return bool(deleted)
+    CohortDeparture.objects.create(
+        cohort=cohort, user=user, name=_display_name(user), kind=kind, removed_by=removed_by
+    )
+    return True
 
 
-def accept_invitations(user):
-    """Turn pending invitations for this person's email into memberships (called when an
-    account is created). Seats were held by the invitations, so none can be refused for that;
-    a closed cohort keeps its promise too."""
-    cohorts = Cohort.objects.filter(invitations__email=user.email.strip().lower())
-    joined = []
-    for cohort in cohorts:
-        try:
-            with transaction.atomic():
-                locked = _locked(cohort)
-                CohortInvitation.objects.filter(cohort=locked, email=user.email.lower()).delete()
-                CohortMembership.objects.create(
-                    cohort=locked, user=user, source=MembershipSource.INVITATION
-                )
-                enrol_members(locked, [user])
-        except IntegrityError:
-            continue  # already a member
-        joined.append(cohort)
-    return joined
+def learner_cohort_context(user):
+    """What My learning shows about cohorts: invitations to answer (or a request to verify
+    the address first) and the cohorts the person is in."""
+    verified = email_verified(user)
+    return {
+        "invitations": list(pending_invitations_for(user)) if verified else [],
+        "invitations_waiting_for_verification": (not verified and has_pending_invitations(user)),
+        "memberships": list(
+            CohortMembership.objects.filter(user=user)
+            .select_related("cohort__organisation")
+            .order_by("joined_at")
+        ),
+    }

@@ -12,11 +12,13 @@ from courses import conf
 
 @task()
 def send_cohort_invitations(invitation_ids):
-    """Email each pending invitation that has not been sent yet, once."""
+    """Email each pending invitation that has not been sent yet, once. The same email goes
+    to addresses with and without an account (the answer is given on My learning)."""
     from courses.models import CohortInvitation
 
     invitations = (
-        CohortInvitation.objects.filter(pk__in=invitation_ids, sent_at__isnull=True)
+        CohortInvitation.objects.pending()
+        .filter(pk__in=invitation_ids, sent_at__isnull=True)
         .select_related("cohort__organisation")
         .prefetch_related("cohort__courses")
     )
@@ -30,6 +32,7 @@ def send_cohort_invitations(invitation_ids):
             "signup_url": conf.absolute_url(reverse("account_signup"))
             + "?next="
             + reverse("courses:dashboard"),
+            "dashboard_url": conf.absolute_url(reverse("courses:dashboard")),
             "site_name": conf.site_name(),
         }
         send_mail(

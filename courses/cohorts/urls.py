@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.cohorts.views import join, log, manage, members, upload
+from courses.cohorts.views import invitations, join, log, manage, members, upload
 from quizzes import converters
 
 converters.register()  # <id:...>: database ids, a 404 beyond 64 bits
@@ -9,6 +9,22 @@ urlpatterns = [
     # Joining a cohort with its invitation link or code.
     path("join/", join.join_form, name="join_form"),
     path("join/<str:code>/", join.join, name="join"),
+    # The learner's answers: invitations on My learning, and leaving a cohort.
+    path(
+        "learning/invitations/<id:invitation_id>/accept/",
+        invitations.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "learning/invitations/<id:invitation_id>/decline/",
+        invitations.invitation_decline,
+        name="invitation_decline",
+    ),
+    path(
+        "learning/cohorts/<uuid:cohort_id>/leave/",
+        invitations.cohort_leave,
+        name="cohort_leave",
+    ),
     # The manager area: partner organisations follow and manage their cohorts.
     path("manage/", manage.manage_home, name="manage"),
     path(

@@ -6,6 +6,7 @@ every eraser in ``LANTERN_DATA_ERASERS`` when an account is deleted (docs/privac
 
 from courses.models import (
     Certificate,
+    CohortDeparture,
     CohortInvitation,
     CohortMembership,
     Enrolment,
@@ -49,6 +50,20 @@ def _cohorts(user):
     ]
 
 
+def _departures(user):
+    return [
+        {
+            "organisation": d.cohort.organisation.name,
+            "cohort": d.cohort.name,
+            "left_at": _iso(d.left_at),
+            "how": d.get_kind_display(),
+        }
+        for d in CohortDeparture.objects.filter(user=user)
+        .select_related("cohort__organisation")
+        .order_by("pk")
+    ]
+
+
 def _certificates(user):
     return [
         {
@@ -66,8 +81,7 @@ def _certificates(user):
 
 
 def _invitations(user):
-    """Pending invitations addressed to the person's email (they apply on sign-up; one made
-    after the account was created waits until the person joins)."""
+    """Invitations addressed to the person's email: waiting for their answer, or declined."""
     invitations = (
         CohortInvitation.objects.filter(email=user.email.strip().lower())
         .select_related("cohort__organisation", "invited_by")
@@ -82,6 +96,7 @@ def _invitations(user):
             "invited_by": _name_of(i.invited_by),
             "invited_at": _iso(i.created_at),
             "email_sent_at": _iso(i.sent_at),
+            "declined_at": _iso(i.declined_at),
         }
         for i in invitations
     ]
@@ -152,6 +167,7 @@ def _reflections(user):
 EXPORTERS = {
     "cohorts": _cohorts,
     "cohort_invitations": _invitations,
+    "cohorts_left": _departures,
     "certificates": _certificates,
     "enrolments": _enrolments,
     "lesson_progress": _lesson_progress,

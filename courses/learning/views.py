@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from courses.cohorts import services as cohort_services
 from courses.content.sanitize import TooLong, plain_text
 from courses.learning import services as progress
 from courses.learning.completion import unmet_requirements
@@ -202,6 +203,7 @@ def dashboard(request):
             "completed": completed,
             "certificates": certificates,
             "awaiting_name": progress.awaiting_certificate_name(request.user),
+            **cohort_services.learner_cohort_context(request.user),
             "now": timezone.now(),
             "CertificateStatus": CertificateStatus,
         },

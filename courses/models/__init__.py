@@ -3,8 +3,10 @@
 from courses.models.certificates import Certificate, CertificateStatus
 from courses.models.cohorts import (
     Cohort,
+    CohortDeparture,
     CohortInvitation,
     CohortMembership,
+    DepartureKind,
     MembershipSource,
     Organisation,
     OrganisationKind,
@@ -26,7 +28,9 @@ __all__ = [
     "Certificate",
     "CertificateStatus",
     "Cohort",
+    "CohortDeparture",
     "CohortInvitation",
+    "DepartureKind",
     "CohortMembership",
     "MembershipSource",
     "Organisation",

@@ -187,9 +187,17 @@ class CohortMembership(models.Model):
         return f"{self.user} in {self.cohort}"
 
 
+class CohortInvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Invitations still waiting for an answer: each holds a seat."""
+        return self.filter(declined_at__isnull=True)
+
+
 class CohortInvitation(models.Model):
-    """A pending place for someone without an account yet: applied when they sign up with
-    this email address. It holds a seat until then."""
+    """An offer of a place, addressed to an email. Nobody joins a cohort because someone
+    else typed their address: the person accepts or declines on My learning, once they have
+    verified that address. A pending invitation holds a seat; a declined one stays so the
+    manager sees the answer."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
@@ -202,8 +210,16 @@ class CohortInvitation(models.Model):
         related_name="+",
         verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
     sent_at = models.DateTimeField(_("email sent"), null=True, blank=True)
+    declined_at = models.DateTimeField(
+        _("declined"),
+        null=True,
+        blank=True,
+        help_text=_("When the person declined. Declined invitations hold no seat."),
+    )
+
+    objects = CohortInvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cohort invitation")
@@ -221,3 +237,52 @@ class CohortInvitation(models.Model):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    @property
+    def is_pending(self):
+        return self.declined_at is None
+
+
+class DepartureKind(models.TextChoices):
+    LEFT = "left", _("Left the cohort")
+    REMOVED = "removed", _("Removed by a manager")
+
+
+class CohortDeparture(models.Model):
+    """Someone who was in a cohort and is no longer: they left it themselves, or a manager
+    removed them. The manager sees who and when, nothing of their progress."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="departures")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="cohort_departures",
+    )
+    name = models.CharField(
+        _("name"), max_length=300, help_text=_("The person's name when they left.")
+    )
+    left_at = models.DateTimeField(_("left"), default=timezone.now)
+    kind = models.CharField(_("how"), max_length=10, choices=DepartureKind.choices)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("removed by"),
+        help_text=_("The manager who removed them, if a manager did."),
+    )
+
+    class Meta:
+        verbose_name = _("cohort departure")
+        verbose_name_plural = _("cohort departures")
+        ordering = ["-left_at"]
+
+    def __str__(self):
+        return f"{self.name} left {self.cohort}"
+
+    @property
+    def left_themselves(self):
+        return self.kind == DepartureKind.LEFT

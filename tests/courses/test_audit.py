@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
@@ -58,14 +59,37 @@ class TestManagerActions:
         client.force_login(manager)
         return client
 
-    def test_adding_someone_with_an_account(self, client, manager, cohort, learner):
+    def test_adding_someone_with_an_account_is_an_invitation(
+        self, client, manager, cohort, learner
+    ):
         client.post(cohort_url(cohort, "cohort_member_add"), {"email": learner.email, "name": ""})
-        entry = only_entry(audit.MEMBER_ADDED)
-        assert entry.user == manager
-        assert entry.data["organisation_id"] == cohort.organisation_id
-        assert entry.data["email"] == learner.email and entry.data["user_id"] == learner.pk
-        assert entry.message == f"Added {learner.email} to the cohort"
-        assert entries(audit.INVITED) == []
+        entry = only_entry(audit.INVITED)
+        assert entry.user == manager and entry.data["email"] == learner.email
+        assert entries(audit.MEMBER_ADDED) == []
+
+    def test_the_learners_answers_are_recorded_for_the_organisation(
+        self, client, manager, cohort, learner, make_user
+    ):
+        other = make_user("other@example.org")
+        for person in (learner, other):
+            cohorts.add_people(cohort, [(person.email, "")], added_by=manager)
+        learner_client, other_client = Client(), Client()
+        learner_client.force_login(learner)
+        other_client.force_login(other)
+        invitation = cohort.invitations.get(email=learner.email)
+        learner_client.post(reverse("courses:invitation_accept", args=[invitation.pk]))
+        other_invitation = cohort.invitations.get(email=other.email)
+        other_client.post(reverse("courses:invitation_decline", args=[other_invitation.pk]))
+        learner_client.post(reverse("courses:cohort_leave", args=[cohort.public_id]))
+        for action in (audit.INVITATION_ACCEPTED, audit.MEMBER_LEFT):
+            entry = only_entry(action)
+            assert entry.user == learner
+            assert entry.data["organisation_id"] == cohort.organisation_id
+        declined = only_entry(audit.INVITATION_DECLINED)
+        assert (
+            declined.user == other
+            and declined.message == "other@example.org declined the invitation"
+        )
 
     def test_inviting_someone_without_an_account(self, client, manager, cohort):
         client.post(cohort_url(cohort, "cohort_member_add"), {"email": "new@example.org"})
@@ -116,13 +140,13 @@ class TestManagerActions:
         assert entry.user == manager
         assert entry.data == {
             "filename": "staff.csv",
-            "added": 1,
-            "invited": 1,
+            "added": 0,
+            "invited": 2,
             "already": 1,
             "left_out": 1,
             "organisation_id": cohort.organisation_id,
         }
-        assert "staff.csv: 1 added, 1 invited, 1 already there, 1 rows left out" in entry.message
+        assert "staff.csv: 0 added, 2 invited, 1 already there, 1 rows left out" in entry.message
         # The rows themselves are in the upload's entry, not one entry each.
         assert entries(audit.MEMBER_ADDED) == [] and entries(audit.INVITED) == []
 

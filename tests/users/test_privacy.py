@@ -155,15 +155,15 @@ class TestEverythingHeldAboutThePerson:
         organisation = factories.make_organisation(managers=[manager, unnamed_manager])
         night = factories.make_cohort(course[0], organisation=organisation, name="Night shift")
         day = factories.make_cohort(course[0], organisation=organisation, name="Day shift")
-        cohorts.add_people(
-            night, [(learner.email, "")], added_by=manager, source=MembershipSource.MANUAL
-        )
-        cohorts.add_people(
-            day, [(learner.email, "")], added_by=unnamed_manager, source=MembershipSource.UPLOAD
-        )
+        for cohort, inviter in ((night, manager), (day, unnamed_manager)):
+            [invitation] = cohorts.add_people(
+                cohort, [(learner.email, "")], added_by=inviter, source=MembershipSource.MANUAL
+            ).invited
+            cohorts.accept_invitation(learner, invitation.pk)
         # Another member of the same cohort, and an invitation for someone else.
         colleague = make_user("colleague@example.org", first_name="Colm", last_name="Colleague")
-        cohorts.add_people(night, [(colleague.email, "")], added_by=manager)
+        [invitation] = cohorts.add_people(night, [(colleague.email, "")], added_by=manager).invited
+        cohorts.accept_invitation(colleague, invitation.pk)
         CohortInvitation.objects.create(
             cohort=night, email="stranger@example.org", name="Stan Stranger", invited_by=manager
         )
@@ -256,6 +256,7 @@ class TestEverythingHeldAboutThePerson:
                 "invited_by": "Maya Moss",
                 "invited_at": data["courses"]["cohort_invitations"][0]["invited_at"],
                 "email_sent_at": None,
+                "declined_at": None,
             }
         ]
         assert data["courses"]["cohort_invitations"][0]["invited_at"]
@@ -264,10 +265,9 @@ class TestEverythingHeldAboutThePerson:
         data, _raw = self.download(client)
         memberships = {m["cohort"]: m for m in data["courses"]["cohorts"]}
         assert memberships["Night shift"]["added_by"] == "Maya Moss"
-        assert memberships["Night shift"]["source"] == "manual"
-        assert memberships["Night shift"]["how_joined"] == "Added by a manager"
+        assert memberships["Night shift"]["source"] == "invitation"
+        assert memberships["Night shift"]["how_joined"] == "Accepted an emailed invitation"
         assert memberships["Day shift"]["added_by"] == "A manager or member of staff"
-        assert memberships["Day shift"]["source"] == "upload"
 
     def test_revocation_date_and_reason(self, client, held):
         data, _raw = self.download(client)

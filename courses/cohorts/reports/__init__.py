@@ -13,7 +13,7 @@ Statuses, in the order "needs attention first":
 - in progress: at least one lesson completed;
 - completed: the current enrolment is completed.
 
-Invited people (pending invitations, no account yet) have the status "invited"; they are listed
+Invited people (invitations not yet answered) have the status "invited"; they are listed
 apart from members because they have no enrolment.
 """
 
@@ -427,7 +427,7 @@ class CohortReport:
         """Pending invitations matching the search (all statuses but "invited" hide them)."""
         if not self.filters.shows_invitations:
             return CohortInvitation.objects.none()
-        queryset = CohortInvitation.objects.filter(cohort=self.cohort)
+        queryset = CohortInvitation.objects.pending().filter(cohort=self.cohort)
         if self.filters.search:
             term = self.filters.search
             queryset = queryset.filter(Q(email__icontains=term) | Q(name__icontains=term))
@@ -449,7 +449,7 @@ class CohortReport:
             members = sum(counts.values())
         else:
             members = self.memberships().count()
-        counts[INVITED] = self.cohort.invitations.count()
+        counts[INVITED] = self.cohort.invitations.pending().count()
         return Summary(
             members=members,
             counts=counts,
@@ -624,3 +624,34 @@ def overdue_memberships(cohort, courses, now=None):
         )
         condition |= Q(pk__in=overdue)
     return CohortMembership.objects.filter(cohort=cohort).filter(condition)
+
+
+RECENT_ANSWERS_SHOWN = 50
+
+
+def recent_answers(cohort, limit=RECENT_ANSWERS_SHOWN):
+    """Who declined an invitation or left (or was removed), newest first: names and dates
+    only, never progress. Two queries."""
+    from courses.models import CohortDeparture
+
+    declined = [
+        {
+            "when": invitation.declined_at,
+            "who": invitation.name or invitation.email,
+            "email": invitation.email,
+            "what": _("Declined the invitation"),
+        }
+        for invitation in CohortInvitation.objects.filter(
+            cohort=cohort, declined_at__isnull=False
+        ).order_by("-declined_at")[:limit]
+    ]
+    departures = [
+        {
+            "when": departure.left_at,
+            "who": departure.name,
+            "email": "",
+            "what": departure.get_kind_display(),
+        }
+        for departure in CohortDeparture.objects.filter(cohort=cohort).order_by("-left_at")[:limit]
+    ]
+    return sorted(declined + departures, key=lambda item: item["when"], reverse=True)[:limit]

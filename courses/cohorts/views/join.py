@@ -116,7 +116,9 @@ def _refusal_before_joining(request, cohort):
         user = request.user
         has_invitation = (
             user.is_authenticated
-            and CohortInvitation.objects.filter(cohort=cohort, email__iexact=user.email).exists()
+            and CohortInvitation.objects.pending()
+            .filter(cohort=cohort, email__iexact=user.email)
+            .exists()
         )
         if not has_invitation:
             return refuse(

@@ -136,6 +136,7 @@ def cohort_report(request, cohort_id):
             request.GET.get("ipage")
         )
         invitations.object_list = list(invitations.object_list)
+        answers = reports.recent_answers(cohort)
     manager_actions = can_manage(request.user, cohort)
     query = filters.as_query()
     context = {
@@ -148,6 +149,7 @@ def cohort_report(request, cohort_id):
         "page": page,
         "rows": rows,
         "invitations": invitations,
+        "answers": answers,
         "columns": _columns(filters),
         "statuses": [
             (name, reports.STATUS_LABELS[code]) for name, code in reports.STATUSES.items()

@@ -23,7 +23,8 @@ from courses.responses import refuse
 @login_required
 @require_POST
 def member_add(request, cohort_id):
-    """Add one person by email: a member now if they have an account, else invited."""
+    """Invite one person by email. The reply is the same whether or not the address has an
+    account: the person accepts or declines on My learning."""
     cohort = cohort_for_managing(request, cohort_id)
     form = AddPersonForm(request.POST)
     if not form.is_valid():
@@ -42,18 +43,12 @@ def member_add(request, cohort_id):
         messages.error(request, f"{error} {_('Nobody was added.')}")
         return redirect(cohort_url(cohort))
     audit.record_people_added(cohort, result, request.user)
-    if result.added:
-        messages.success(
-            request,
-            _("%(email)s is now a member of this cohort and enrolled in its courses.")
-            % {"email": email},
-        )
-    elif result.invited:
+    if result.invited:
         messages.success(
             request,
             _(
-                "%(email)s does not have an account yet, so we emailed them an invitation. "
-                "Their place is held until they sign up with that address."
+                "An invitation will be sent to %(email)s. They join once they accept it, and "
+                "their place is held until they answer."
             )
             % {"email": email},
         )
@@ -76,7 +71,7 @@ def member_remove(request, cohort_id, user_id):
     )
     person = membership.user
     if request.method == "POST":
-        cohorts.remove_member(cohort, person)
+        cohorts.remove_member(cohort, person, removed_by=request.user)
         audit.record(
             cohort, audit.MEMBER_REMOVED, request.user, user_id=person.pk, email=person.email
         )
@@ -107,8 +102,8 @@ def invitation_cancel(request, cohort_id, invitation_id):
     messages.success(
         request,
         _(
-            "The invitation for %(email)s was cancelled and its place is free. Signing up "
-            "with that address will no longer add them to this cohort."
+            "The invitation for %(email)s was cancelled and its place is free. They can no "
+            "longer accept it."
         )
         % {"email": email},
     )

@@ -95,8 +95,7 @@ def _upload_preview(request, cohort, token):
     problems = [row for row in rows if not row.is_valid]
     plan = cohorts.plan_people(cohort, [row.email for row in valid])
     outcome_labels = {
-        cohorts.ADD: _("Will be added now"),
-        cohorts.INVITE: _("Will be invited by email"),
+        cohorts.INVITE: _("Invitation will be sent"),
         cohorts.ALREADY: _("Already in the cohort or invited"),
     }
     table = [
@@ -112,7 +111,7 @@ def _upload_preview(request, cohort, token):
     ]
     seats_left = cohorts.seats_left(cohort)
     too_many = seats_left is not None and plan.seats_needed > seats_left
-    to_add = plan.count(cohorts.ADD) + plan.count(cohorts.INVITE)
+    to_add = plan.count(cohorts.INVITE)
     context = {
         "cohort": cohort,
         "cohort_url": cohort_url(cohort),
@@ -123,7 +122,6 @@ def _upload_preview(request, cohort, token):
         "problem_links": problems[:PROBLEM_LINKS_SHOWN],
         "counts": {
             "rows": len(rows),
-            "add": plan.count(cohorts.ADD),
             "invite": plan.count(cohorts.INVITE),
             "already": plan.count(cohorts.ALREADY),
             "problems": len(problems),
@@ -184,20 +182,11 @@ def _upload_confirm(request, cohort):
 
 def _summary(result, left_out=0):
     parts = []
-    if result.added:
-        parts.append(
-            ngettext(
-                "%(n)s person with an account is now a member and enrolled.",
-                "%(n)s people with accounts are now members and enrolled.",
-                len(result.added),
-            )
-            % {"n": len(result.added)}
-        )
     if result.invited:
         parts.append(
             ngettext(
-                "%(n)s person was invited by email.",
-                "%(n)s people were invited by email.",
+                "An invitation was sent to %(n)s person. They join once they accept it.",
+                "Invitations were sent to %(n)s people. Each joins once they accept.",
                 len(result.invited),
             )
             % {"n": len(result.invited)}

@@ -274,6 +274,9 @@ def ensure_colleagues_with_results(courses):
             user = User.objects.create(
                 email=email, first_name=first, last_name=last, password=password
             )
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
         enrolment, _ = progress.enrol(user, police)
         if Attempt.objects.filter(user=user, quiz=quiz).exists():
             continue
@@ -351,8 +354,9 @@ def ensure_partner_cohort(courses):
     )
     lessons = progress.course_lessons(course)
     for n, user in enumerate(learners):
+        # The demo colleagues accepted the manager's invitations.
         _membership, joined = cohorts.join(
-            cohort, user, source=MembershipSource.UPLOAD, added_by=manager
+            cohort, user, source=MembershipSource.INVITATION, added_by=manager
         )
         if not joined or n == 0:
             continue

@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from courses.cohorts import services as cohorts
-from courses.models import CohortInvitation, CohortMembership, Enrolment, MembershipSource
+from courses.models import CohortInvitation, CohortMembership, Enrolment
 from tests import factories
 
 
@@ -151,16 +151,16 @@ class TestAddOnePerson:
     def post(self, client, cohort, **data):
         return client.post(url("cohort_member_add", cohort), data)
 
-    def test_someone_with_an_account_joins_at_once(
+    def test_someone_with_an_account_is_invited_not_added(
         self, manager_client, cohort, manager, learner, small_course
     ):
         response = self.post(manager_client, cohort, email=" Learner@Example.org ", name="")
         assert response.url == cohort_url(cohort)
-        membership = CohortMembership.objects.get(cohort=cohort, user=learner)
-        assert membership.source == MembershipSource.MANUAL
-        assert membership.added_by == manager
-        assert Enrolment.objects.get(user=learner, course=small_course).cohort == cohort
-        assert any("is now a member" in m for m in messages_of(response))
+        assert not CohortMembership.objects.filter(cohort=cohort, user=learner).exists()
+        assert not Enrolment.objects.filter(user=learner, course=small_course).exists()
+        invitation = CohortInvitation.objects.get(cohort=cohort)
+        assert invitation.email == "learner@example.org" and invitation.invited_by == manager
+        assert any("An invitation will be sent" in m for m in messages_of(response))
 
     def test_someone_without_an_account_is_invited_by_email(
         self, manager_client, cohort, django_capture_on_commit_callbacks
@@ -170,7 +170,28 @@ class TestAddOnePerson:
         invitation = CohortInvitation.objects.get(cohort=cohort)
         assert (invitation.email, invitation.name) == ("new@example.org", "Nia New")
         assert [message.to for message in mail.outbox] == [["new@example.org"]]
-        assert any("emailed them an invitation" in m for m in messages_of(response))
+        assert any("An invitation will be sent" in m for m in messages_of(response))
+
+    def test_replies_for_known_and_unknown_addresses_are_byte_identical(
+        self, manager_client, cohort, learner
+    ):
+        """Nothing a manager sees tells them whether an address has an account."""
+
+        def add_and_look(email):
+            reply = self.post(manager_client, cohort, email=email, name="Sam")
+            page = manager_client.get(reply.url)
+            return reply, page.content.decode().replace(email, "EMAIL")
+
+        known_reply, known_page = add_and_look("learner@example.org")
+        unknown_reply, unknown_page = add_and_look("stranger@example.org")
+        assert known_reply.status_code == unknown_reply.status_code == 302
+        assert known_reply.url == unknown_reply.url
+        assert known_reply.content == unknown_reply.content
+        assert dict(known_reply.items()).keys() == dict(unknown_reply.items()).keys()
+        # Both now appear the same way: as invited, with the name the manager typed.
+        assert known_page.count("status--invited") == 1
+        assert unknown_page.count("status--invited") == 2
+        assert "Lena" not in known_page  # the account's own name is not revealed
 
     def test_someone_already_there_is_reported(self, manager_client, cohort, member, invitation):
         for email in ("member@example.org", "INVITED@example.org"):

@@ -89,7 +89,7 @@ class TestDueDatesOnMyLearning:
 
 
 class TestAddPeople:
-    def test_accounts_become_members_and_others_are_invited_by_email(
+    def test_everyone_is_invited_whether_or_not_they_have_an_account(
         self, cohort, make_user, django_capture_on_commit_callbacks
     ):
         make_user("Existing@Example.org")
@@ -97,21 +97,35 @@ class TestAddPeople:
             result = cohorts.add_people(
                 cohort, [("existing@example.org", "Ex"), ("new@example.org", "Nia New")]
             )
-        assert [u.email for u in result.added] == ["existing@example.org"]
-        assert [i.email for i in result.invited] == ["new@example.org"]
-        assert len(mail.outbox) == 1
-        assert mail.outbox[0].to == ["new@example.org"]
-        assert mail.outbox[0].subject.startswith("Northbridge Trust & Safety has invited you")
-        assert "Nia New" in mail.outbox[0].body
-        assert "/account/signup/" in mail.outbox[0].body
-        assert CohortInvitation.objects.get().sent_at is not None
+        assert result.added == []
+        assert sorted(i.email for i in result.invited) == [
+            "existing@example.org",
+            "new@example.org",
+        ]
+        assert not cohort.memberships.exists()
+        assert not Enrolment.objects.exists()
+        assert sorted(m.to[0] for m in mail.outbox) == ["existing@example.org", "new@example.org"]
+        new = next(m for m in mail.outbox if m.to == ["new@example.org"])
+        existing = next(m for m in mail.outbox if m.to == ["existing@example.org"])
+        assert new.subject.startswith("Northbridge Trust & Safety has invited you")
+        assert "Nia New" in new.body
+        assert "/account/signup/" in new.body and "/learning/" in new.body
+        assert "You decide" in new.body
+        # The same email whether or not the address has an account.
+        assert (
+            existing.body.replace("Ex", "Nia New").replace(
+                "existing@example.org", "new@example.org"
+            )
+            == new.body
+        )
+        assert all(i.sent_at is not None for i in CohortInvitation.objects.all())
 
     def test_a_second_upload_reports_who_is_already_there(self, cohort, make_user):
         make_user("existing@example.org")
         cohorts.add_people(cohort, [("existing@example.org", ""), ("new@example.org", "")])
         result = cohorts.add_people(cohort, [("EXISTING@example.org", ""), ("new@example.org", "")])
         assert sorted(result.already) == ["existing@example.org", "new@example.org"]
-        assert cohort.memberships.count() == 1 and cohort.invitations.count() == 1
+        assert cohort.invitations.count() == 2
 
     def test_too_many_for_the_seats_saves_nobody(self, cohort, make_user):
         cohort.seat_limit = 2
@@ -132,7 +146,9 @@ class TestAddPeople:
 
 
 class TestInvitationAtSignUp:
-    def test_signing_up_with_the_invited_email_joins_the_cohort(self, cohort, client, course):
+    def test_signing_up_with_the_invited_email_joins_nothing_until_verified_and_accepted(
+        self, cohort, client, course
+    ):
         cohort.seat_limit = 1
         cohort.save()
         cohorts.add_people(cohort, [("Invited@Example.org", "Ida")])
@@ -148,6 +164,11 @@ class TestInvitationAtSignUp:
         )
         assert response.status_code == 302, response.content
         user = get_user_model().objects.get(email="invited@example.org")
+        assert not cohort.memberships.exists()
+        assert list(cohorts.pending_invitations_for(user)) == []  # not verified yet
+        factories.verify_email(user)
+        invitation = cohorts.pending_invitations_for(user).get()
+        cohorts.accept_invitation(user, invitation.pk)
         membership = CohortMembership.objects.get(cohort=cohort, user=user)
         assert membership.source == MembershipSource.INVITATION
         assert not cohort.invitations.exists()
@@ -156,8 +177,11 @@ class TestInvitationAtSignUp:
 
     def test_an_account_with_another_email_gets_nothing(self, cohort, make_user):
         cohorts.add_people(cohort, [("invited@example.org", "")])
-        make_user("someone-else@example.org")
+        other = make_user("someone-else@example.org")
         assert not cohort.memberships.exists()
+        invitation = cohort.invitations.get()
+        with pytest.raises(cohorts.InvitationNotFound):
+            cohorts.accept_invitation(other, invitation.pk)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,6 @@
 """Bulk adding people to a cohort from a CSV file: parsing, preview, confirm."""
 
+import re
 import time
 
 import pytest
@@ -13,7 +14,7 @@ from django.urls import reverse
 from courses.cohorts import csv_import, uploads
 from courses.cohorts import services as cohorts
 from courses.cohorts.csv_import import CSVImportError, parse
-from courses.models import CohortInvitation, CohortMembership, Enrolment, MembershipSource
+from courses.models import CohortInvitation, CohortMembership, Enrolment
 from tests import factories
 
 # Parsing (pure functions, no database) ----------------------------------------------------
@@ -326,12 +327,26 @@ class TestPreviewAndConfirm:
         preview = manager_client.get(response.url)
         html = preview.content.decode()
         assert preview.status_code == 200
-        assert "Will be added now" in html
-        assert "Will be invited by email" in html
+        assert "Will be added now" not in html
+        assert html.count("Invitation will be sent") == 3  # the summary and both rows
         assert "Already in the cohort" in html
-        assert "Add 2 people</button>" in html
+        assert "Invite 2 people</button>" in html
         assert "has.account@example.org" in html and "Nia New" in html
         assert cohort.invitations.count() == 0 and cohort.memberships.count() == 1
+
+    def test_the_preview_never_tells_who_has_an_account(self, manager_client, cohort, make_user):
+        make_user("has.account@example.org")
+        _response, token = upload(manager_client, cohort, "email\nhas.account@example.org\n")
+        known = manager_client.get(f"{upload_url(cohort)}?preview={token}").content.decode()
+        _response, token = upload(manager_client, cohort, "email\nno.account@example.org\n")
+        unknown = manager_client.get(f"{upload_url(cohort)}?preview={token}").content.decode()
+
+        def scrub(html):
+            html = re.sub(r'name="(csrfmiddlewaretoken|token)" value="[^"]*"', "", html)
+            html = re.sub(r"preview=[\w-]+", "", html)
+            return html.replace("has.account@", "X@").replace("no.account@", "X@")
+
+        assert scrub(known) == scrub(unknown)
 
     def test_confirming_adds_and_invites_in_one_go(
         self, manager_client, cohort, make_user, manager, django_capture_on_commit_callbacks
@@ -346,17 +361,19 @@ class TestPreviewAndConfirm:
             response = confirm(manager_client, cohort, token)
         assert response.status_code == 302
         assert response.url == cohort_url(cohort)
-        membership = CohortMembership.objects.get(cohort=cohort)
-        assert membership.user == account
-        assert membership.source == MembershipSource.UPLOAD
-        assert membership.added_by == manager
-        assert Enrolment.objects.get(user=account).cohort == cohort
-        invitation = CohortInvitation.objects.get(cohort=cohort)
-        assert (invitation.email, invitation.name) == ("new.person@example.org", "Nia New")
-        assert [message.to for message in mail.outbox] == [["new.person@example.org"]]
+        assert not CohortMembership.objects.filter(cohort=cohort).exists()
+        assert not Enrolment.objects.filter(user=account).exists()
+        invitations = CohortInvitation.objects.filter(cohort=cohort).order_by("email")
+        assert [(i.email, i.name, i.invited_by) for i in invitations] == [
+            ("has.account@example.org", "Hana", manager),
+            ("new.person@example.org", "Nia New", manager),
+        ]
+        assert sorted(m.to[0] for m in mail.outbox) == [
+            "has.account@example.org",
+            "new.person@example.org",
+        ]
         text = " ".join(messages_of(response))
-        assert "1 person with an account is now a member" in text
-        assert "1 person was invited by email" in text
+        assert "Invitations were sent to 2 people" in text
         assert uploads.load(cohort, manager, token) is None  # used up
 
     def test_a_token_is_used_once(self, manager_client, cohort):
@@ -440,7 +457,7 @@ class TestPreviewAndConfirm:
     def test_a_file_of_only_problems_adds_nobody(self, manager_client, cohort):
         _response, token = upload(manager_client, cohort, "email\nbad\n")
         preview = manager_client.get(upload_url(cohort), {"preview": token})
-        assert b"There is nobody new to add" in preview.content
+        assert b"There is nobody new to invite" in preview.content
         assert b"</button>" not in preview.content.split(b"<main")[1]
         confirm(manager_client, cohort, token, valid_only="on")
         assert nothing_saved(cohort)
@@ -554,7 +571,9 @@ class TestTenThousandPeople:
         assert token, response.content[:2000]
         preview = manager_client.get(response.url)
         assert preview.status_code == 200
-        assert f"Add {count:,} people".replace(",", "") in preview.content.decode().replace(",", "")
+        assert f"Invite {count:,} people".replace(",", "") in preview.content.decode().replace(
+            ",", ""
+        )
         # The preview waits in temporary storage: the session gains nothing at all.
         session_after = dict(manager_client.session.items())
         assert set(session_after) == set(session_before)
