@@ -299,3 +299,30 @@ def test_self_enrolment_in_a_cohort_only_course_is_refused(client, world, make_u
     response = client.post(reverse("courses:enrol", args=[course_page.pk]))
     assert response.status_code == 403
     assert not outsider.enrolments.exists()
+
+
+# The learner's own answers: only the person the invitation or membership belongs to.
+ANSWER_URLS = {
+    "accept": lambda w: reverse("courses:invitation_accept", args=[w.invitation.pk]),
+    "decline": lambda w: reverse("courses:invitation_decline", args=[w.invitation.pk]),
+    "leave": lambda w: reverse("courses:cohort_leave", args=[w.cohort.public_id]),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(ANSWER_URLS))
+def test_nobody_answers_or_leaves_for_someone_else(client, world, role, name):
+    """The invitation is addressed to alpha.invitee@example.org and the membership is the
+    learner's: managers and staff of any organisation cannot accept, decline or leave for
+    them."""
+    if name == "leave" and role == "learner":
+        pytest.skip("The member leaving themselves is the allowed case (test_consent.py).")
+    before = _state(world)
+    response = as_role(client, world, role).post(ANSWER_URLS[name](world))
+    if role == "anonymous":
+        assert is_login_redirect(response)
+    else:
+        assert response.status_code == 404
+    assert _state(world) == before
+    world.invitation.refresh_from_db()
+    assert world.invitation.is_pending
