@@ -77,6 +77,7 @@ def day(value):
 
 class CertificateIndexView(generic.IndexView):
     revoke_url_name = None
+    restore_url_name = None
     history_url_name = None
 
     @cached_property
@@ -133,12 +134,14 @@ class CertificateIndexView(generic.IndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if instance.revoked_at is None and self.user_has_permission("revoke"):
+        if self.user_has_permission("revoke"):
+            revoked = instance.revoked_at is not None
+            url_name = self.restore_url_name if revoked else self.revoke_url_name
             buttons.append(
                 MenuItem(
-                    _("Revoke"),
-                    url=reverse(self.revoke_url_name, args=(quote(instance.pk),)),
-                    icon_name="circle-xmark",
+                    _("Restore") if revoked else _("Revoke"),
+                    url=reverse(url_name, args=(quote(instance.pk),)),
+                    icon_name="undo" if revoked else "circle-xmark",
                     priority=40,
                 )
             )
@@ -155,6 +158,7 @@ class CertificateIndexView(generic.IndexView):
 
 class CertificateInspectView(generic.InspectView):
     revoke_url_name = None
+    restore_url_name = None
     history_url_name = None
 
     def get_field_label(self, field_name, field):
@@ -178,10 +182,13 @@ class CertificateInspectView(generic.InspectView):
 
     @cached_property
     def header_buttons(self):
-        if self.object.revoked_at is None and self.user_has_permission("revoke"):
+        if not self.user_has_permission("revoke"):
+            return []
+        if self.object.revoked_at is None:
             url = reverse(self.revoke_url_name, args=(quote(self.object.pk),))
             return [HeaderButton(_("Revoke"), url=url, icon_name="circle-xmark")]
-        return []
+        url = reverse(self.restore_url_name, args=(quote(self.object.pk),))
+        return [HeaderButton(_("Restore"), url=url, icon_name="undo")]
 
     @cached_property
     def header_more_buttons(self):
@@ -221,6 +228,7 @@ class CertificateRevokeView(
 
     model = Certificate
     permission_required = "revoke"
+    restore_url_name = None
     form_class = RevokeForm
     template_name = "courses/admin/certificate_revoke.html"
     page_title = gettext_lazy("Revoke certificate")
@@ -293,6 +301,70 @@ class CertificateRevokeView(
         return redirect(self.inspect_url)
 
 
+class RestoreForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for restoring"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "Required. Kept in the audit log with the reason it was revoked; the public check "
+            "page shows the certificate as valid again at once."
+        ),
+    )
+
+
+class CertificateRestoreView(CertificateRevokeView):
+    """Undo a revocation made in error: GET asks for a reason; POST restores (atomically,
+    once) and logs both the reason and the revocation it undid."""
+
+    form_class = RestoreForm
+    template_name = "courses/admin/certificate_restore.html"
+    page_title = gettext_lazy("Restore certificate")
+    header_icon = "undo"
+
+    def not_revoked(self, status=200):
+        self.object.refresh_from_db()
+        context = self.get_context_data(not_revoked=True)
+        context.pop("form", None)
+        return self.render_to_response(context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        if self.object.revoked_at is None:
+            return self.not_revoked()
+        return FormView.get(self, request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.object.revoked_at is None:
+            return self.not_revoked(status=409)
+        return FormView.post(self, request, *args, **kwargs)
+
+    def form_valid(self, form):
+        reason = form.cleaned_data["reason"]
+        revoked_at, revoked_reason = self.object.revoked_at, self.object.revoked_reason
+        with transaction.atomic():
+            restored = Certificate.objects.filter(pk=self.object.pk, revoked_at=revoked_at).update(
+                revoked_at=None, revoked_reason=""
+            )
+            if restored:
+                self.object.revoked_at, self.object.revoked_reason = None, ""
+                audit.record(
+                    self.object,
+                    audit.CERTIFICATE_RESTORED,
+                    self.request.user,
+                    reason=reason,
+                    revoked_at=revoked_at.isoformat(),
+                    revoked_reason=revoked_reason,
+                )
+        if not restored:  # restored or revoked again by someone else meanwhile
+            return self.not_revoked(status=409)
+        messages.success(
+            self.request,
+            _("Certificate %(code)s is restored. Its public check page shows it as valid again.")
+            % {"code": self.object.display_code},
+        )
+        return redirect(self.inspect_url)
+
+
 class CertificateAdminURLFinder(ModelAdminURLFinder):
     """Links to a certificate (e.g. from Site history) open its inspect page."""
 
@@ -321,6 +393,7 @@ class CertificateViewSet(ModelViewSet):
     inspect_view_class = CertificateInspectView
     history_view_class = CertificateHistoryView
     revoke_view_class = CertificateRevokeView
+    restore_view_class = CertificateRestoreView
     filterset_class = CertificateFilterSet
     search_fields = ["code", "name_on_certificate", "course_title", "user__email"]
     search_backend_name = None
@@ -342,16 +415,25 @@ class CertificateViewSet(ModelViewSet):
     form_fields = []  # never shown: the permission policy allows no add or edit
 
     def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(revoke_url_name=self.get_url_name("revoke"), **kwargs)
+        return super().get_common_view_kwargs(
+            revoke_url_name=self.get_url_name("revoke"),
+            restore_url_name=self.get_url_name("restore"),
+            **kwargs,
+        )
 
     @property
     def revoke_view(self):
         return self.construct_view(self.revoke_view_class)
 
+    @property
+    def restore_view(self):
+        return self.construct_view(self.restore_view_class)
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
             path(f"revoke/<{self.pk_path_converter}:pk>/", self.revoke_view, name="revoke"),
+            path(f"restore/<{self.pk_path_converter}:pk>/", self.restore_view, name="restore"),
         ]
 
     @property

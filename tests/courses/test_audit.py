@@ -86,10 +86,8 @@ class TestManagerActions:
             assert entry.user == learner
             assert entry.data["organisation_id"] == cohort.organisation_id
         declined = only_entry(audit.INVITATION_DECLINED)
-        assert (
-            declined.user == other
-            and declined.message == "other@example.org declined the invitation"
-        )
+        assert declined.user == other
+        assert declined.message.lower() == "other@example.org declined the invitation"
 
     def test_inviting_someone_without_an_account(self, client, manager, cohort):
         client.post(cohort_url(cohort, "cohort_member_add"), {"email": "new@example.org"})

@@ -128,3 +128,46 @@ class TestRequiredForPrivilegedRoles:
         settings.LANTERN_REQUIRE_TWO_FACTOR = False
         client.force_login(editor)
         assert client.get("/admin/").status_code == 200
+
+
+class TestRecordedAndExported:
+    def test_turning_two_factor_on_and_off_is_in_the_audit_log(
+        self, client, editor, settings, django_capture_on_commit_callbacks
+    ):
+        """allauth announces the change once the transaction commits. (Its notification
+        email needs the request, which is over by the time a test runs the callbacks.)"""
+        from wagtail.models import ModelLogEntry
+
+        from courses import audit
+
+        settings.ACCOUNT_EMAIL_NOTIFICATIONS = False
+        sign_in(client, editor)
+        with django_capture_on_commit_callbacks(execute=True):
+            enrol_totp(client)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("mfa_deactivate_totp"))
+        assert response.status_code == 302
+        assert not Authenticator.objects.filter(user=editor, type="totp").exists()
+        actions = list(
+            ModelLogEntry.objects.filter(user=editor)
+            .exclude(action=audit.ADMIN_LOGIN)
+            .order_by("pk")
+            .values_list("action", flat=True)
+        )
+        assert actions == [audit.MFA_ENABLED, audit.MFA_DISABLED]
+
+    def test_download_my_data_lists_methods_but_never_secrets(self, client, learner):
+        import json
+
+        sign_in(client, learner)
+        secret = enrol_totp(client)
+        response = client.get(reverse("download_my_data"))
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        profile = json.loads(raw)["profile"]
+        assert {m["type"] for m in profile["two_factor_methods"]} == {"totp", "recovery_codes"}
+        assert profile["email_addresses"] == [
+            {"email": learner.email, "verified": True, "primary": True}
+        ]
+        assert secret not in raw.decode()
+        codes = Authenticator.objects.get(user=learner, type="recovery_codes").wrap()
+        assert not any(code in raw.decode() for code in codes.get_unused_codes())

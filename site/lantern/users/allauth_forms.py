@@ -28,7 +28,6 @@ class LoginForm(allauth_forms.LoginForm):
         return cleaned
 
 
-
 class SignupForm(allauth_forms.SignupForm):
     """allauth's sign-up with the site's labels and field order, and no placeholders
     (labels stay visible, as GOV.UK advises)."""

@@ -270,6 +270,60 @@ class TestCertificateRevokeView:
         assert admin_client.get(reverse("certificates:revoke", args=[999999])).status_code == 404
 
 
+def restore_url(certificate):
+    return reverse("certificates:restore", args=[certificate.pk])
+
+
+class TestRestoreView:
+    @pytest.fixture
+    def revoked(self, admin_client, certificate):
+        admin_client.post(revoke_url(certificate), {"reason": "Looked like a duplicate."})
+        certificate.refresh_from_db()
+        assert certificate.revoked_at is not None
+        return certificate
+
+    def test_the_inspect_page_offers_restore_for_a_revoked_certificate(self, admin_client, revoked):
+        inspect = admin_client.get(reverse("certificates:inspect", args=[revoked.pk]))
+        assert restore_url(revoked).encode() in inspect.content
+        assert revoke_url(revoked).encode() not in inspect.content
+
+    def test_restoring_with_a_reason_shows_valid_again_and_is_logged(
+        self, admin_client, admin_user, revoked, client
+    ):
+        from courses import audit
+
+        page = admin_client.get(restore_url(revoked))
+        assert page.status_code == 200 and b"Looked like a duplicate." in page.content
+        response = admin_client.post(restore_url(revoked), {"reason": "Not a duplicate."})
+        assert response.status_code == 302
+        revoked.refresh_from_db()
+        assert revoked.revoked_at is None and revoked.revoked_reason == ""
+        verify = client.get(reverse("courses:verify_code", args=[revoked.code])).content
+        assert b"Valid certificate" in verify
+        entry = ModelLogEntry.objects.get(action=audit.CERTIFICATE_RESTORED)
+        assert entry.user == admin_user
+        assert entry.data["reason"] == "Not a duplicate."
+        assert entry.data["revoked_reason"] == "Looked like a duplicate."
+        assert revoke_logs(revoked).count() == 1  # the revocation stays on record
+
+    def test_a_reason_is_required(self, admin_client, revoked):
+        response = admin_client.post(restore_url(revoked), {"reason": "  "})
+        assert response.status_code == 200 and b"This field is required" in response.content
+        revoked.refresh_from_db()
+        assert revoked.revoked_at is not None
+
+    def test_a_valid_certificate_cannot_be_restored(self, admin_client, certificate):
+        response = admin_client.post(restore_url(certificate), {"reason": "Why not"})
+        assert response.status_code == 409 and b"not revoked" in response.content
+
+    def test_viewers_cannot_restore(self, client, revoked, make_user):
+        client.force_login(staff(make_user, "officer@example.org", "view_certificate"))
+        response = client.post(restore_url(revoked), {"reason": "No right to do this"})
+        assert response.status_code in (302, 403)
+        revoked.refresh_from_db()
+        assert revoked.revoked_at is not None
+
+
 class TestCertificatePermissions:
     def test_viewers_can_read_but_not_revoke(self, client, certificate, make_user):
         client.force_login(staff(make_user, "officer@example.org", "view_certificate"))
