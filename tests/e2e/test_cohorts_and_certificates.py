@@ -49,7 +49,7 @@ def test_manager_uploads_a_spreadsheet_then_follows_and_reminds(page, cohort, as
     assert "new.one@example.org" in main and "not-an-email" in main
     assert_accessible(page)
     page.get_by_label("Add the rows without problems", exact=False).check()
-    page.get_by_role("button", name="Add 1 person").click()
+    page.get_by_role("button", name="Invite 1 person").click()
     page.wait_for_url(f"**/manage/cohorts/{cohort.public_id}/**")
     assert "new.one@example.org" in page.locator("main").inner_text()
 
