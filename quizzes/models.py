@@ -15,6 +15,7 @@ from wagtail.models import (
     Orderable,
     PreviewableMixin,
     RevisionMixin,
+    WorkflowMixin,
 )
 from wagtail.search import index
 
@@ -43,6 +44,7 @@ class LatePolicy(models.TextChoices):
 
 
 class Quiz(
+    WorkflowMixin,
     DraftStateMixin,
     RevisionMixin,
     LockableMixin,
@@ -50,7 +52,11 @@ class Quiz(
     index.Indexed,
     ClusterableModel,
 ):
-    """An assessment: a pool of questions and the rules for taking it."""
+    """An assessment: a pool of questions and the rules for taking it.
+
+    Learners only ever see the live row; editors' changes wait in revisions until published,
+    directly by a reviewer or by approving the workflow assigned to quizzes.
+    """
 
     title = models.CharField(_("title"), max_length=255)
     intro = models.TextField(

@@ -20,6 +20,7 @@ from wagtail.models import (
     Page,
     Site,
     Workflow,
+    WorkflowContentType,
     WorkflowPage,
     WorkflowTask,
 )
@@ -28,7 +29,8 @@ from courses.content import importer
 from courses.learning import services as progress
 from courses.models import CourseIndexPage, Helpline
 from quizzes import services as quiz_services
-from quizzes.models import Attempt
+from quizzes.models import Attempt, Quiz
+from quizzes.permissions import grant_authoring_permissions
 
 from . import demo_images
 from .models import HomePage
@@ -193,7 +195,9 @@ def load_courses(index):
 
 
 def ensure_review_workflow(index):
-    """Editors draft and submit; the reviewers (Moderators) approve and publish."""
+    """Editors draft and submit; the reviewers (Moderators) approve and publish. The same
+    workflow covers the course tree and every quiz."""
+    grant_authoring_permissions()
     reviewers = Group.objects.get(name=REVIEWER_GROUP)
     task = GroupApprovalTask.objects.filter(name=WORKFLOW_NAME).first()
     if task is None:
@@ -204,6 +208,9 @@ def ensure_review_workflow(index):
     workflow.save()
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    WorkflowContentType.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(Quiz), defaults={"workflow": workflow}
+    )
     return workflow
 
 
