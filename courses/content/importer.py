@@ -121,12 +121,38 @@ FINAL_QUIZ_RULES = {
 }
 
 
-def import_quiz(title, data, rules):
-    """The quiz with this title, created from `data` if it does not exist yet. An existing
-    quiz is left as editors have it: attempts keep their own snapshots either way."""
-    quiz = Quiz.objects.filter(title=title).first()
-    if quiz is not None:
-        return quiz
+def module_quiz_title(module):
+    """The title editors and learners see: the curriculum's `quiz_title`, if it gives one."""
+    return module["quiz"].get("quiz_title") or f"Check your understanding: {module['title']}"
+
+
+def final_quiz_title(course):
+    return course["final_assessment"].get("quiz_title") or f"Final assessment: {course['title']}"
+
+
+def linked_quiz(module_slug, lesson_slug, course=None):
+    """The quiz already attached to this lesson (in `course`, or in any course for a shared
+    module), so that a quiz is found again on re-import whatever editors have renamed it to."""
+    modules = ModulePage.objects.filter(slug=module_slug)
+    if course is not None:
+        modules = modules.child_of(course)
+    for module in modules.order_by("path"):
+        lesson = (
+            LessonPage.objects.child_of(module)
+            .filter(slug=lesson_slug, quiz__isnull=False)
+            .select_related("quiz")
+            .first()
+        )
+        if lesson is not None:
+            return lesson.quiz
+    return None
+
+
+def import_quiz(title, data, rules, existing=None):
+    """`existing` (the quiz a lesson already holds), or a new published quiz built from `data`.
+    An existing quiz is left as editors have it: attempts keep their own snapshots either way."""
+    if existing is not None:
+        return existing
     quiz = Quiz(title=title, intro=data.get("intro", ""), **rules)
     for position, item in enumerate(data["questions"]):
         kind = item["type"]
@@ -249,16 +275,23 @@ def import_course(index: CourseIndexPage, data, core_module=None, publish=True, 
     final = None
     if data.get("final_assessment") and modules:
         final = import_quiz(
-            f"{data['title']}: final assessment", data["final_assessment"], FINAL_QUIZ_RULES
+            final_quiz_title(data),
+            data["final_assessment"],
+            FINAL_QUIZ_RULES,
+            existing=linked_quiz(modules[-1]["slug"], "final-assessment", course),
         )
         modules[-1]["lessons"] = [*modules[-1]["lessons"], final_assessment_lesson()]
     for module in modules:
         quizzes = {}
         if module.get("quiz") and module["lessons"]:
-            # A shared module's quiz is one quiz for every course that includes it.
-            owner = "Shared" if module.get("shared") else data["title"]
-            quiz = import_quiz(f"{owner}: {module['title']}", module["quiz"], MODULE_QUIZ_RULES)
             last_own = [le for le in module["lessons"] if le["slug"] != "final-assessment"]
+            # A shared module's quiz is one quiz for every course that includes it.
+            existing = linked_quiz(
+                module["slug"], last_own[-1]["slug"], None if module.get("shared") else course
+            )
+            quiz = import_quiz(
+                module_quiz_title(module), module["quiz"], MODULE_QUIZ_RULES, existing=existing
+            )
             quizzes[last_own[-1]["slug"]] = quiz
         if final is not None and module is modules[-1]:
             quizzes["final-assessment"] = final

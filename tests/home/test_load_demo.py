@@ -72,6 +72,25 @@ class TestLoadDemo:
         assert home.permissions_for_user(reviewer).can_publish()
         assert not learner.has_perm("wagtailadmin.access_admin")
 
+    def test_quizzes_go_through_the_review_workflow_and_editors_author_them(self):
+        from quizzes.models import Quiz
+
+        load()
+        titles = set(Quiz.objects.values_list("title", flat=True))
+        load()
+        assert set(Quiz.objects.values_list("title", flat=True)) == titles
+        assert "Check your understanding: Understanding sex trafficking" in titles
+        assert Quiz.get_default_workflow().name == demo.WORKFLOW_NAME
+        editor = User.objects.get(email="editor@example.org")
+        reviewer = User.objects.get(email="reviewer@example.org")
+        assert editor.has_perms(["quizzes.add_quiz", "quizzes.change_quiz"])
+        assert not editor.has_perm("quizzes.publish_quiz")
+        assert reviewer.has_perms(["quizzes.change_quiz", "quizzes.publish_quiz"])
+        for email in ("learner@example.org", "manager@example.org"):
+            user = User.objects.get(email=email)
+            assert not user.has_perm("quizzes.change_quiz")
+            assert not user.has_perm("wagtailadmin.access_admin")
+
     def test_loads_helplines(self, client):
         load()
         assert Helpline.objects.filter(country="International").exists()
@@ -155,7 +174,9 @@ class TestDemoCurriculum:
         from quizzes.analysis import analyse_quiz
         from quizzes.models import Quiz
 
-        analysis = analyse_quiz(Quiz.objects.get(title="Shared: Understanding sex trafficking"))
+        analysis = analyse_quiz(
+            Quiz.objects.get(title="Check your understanding: Understanding sex trafficking")
+        )
         assert analysis.test.attempts == 12
         assert 0 < analysis.test.mean < 100
         assert all(0 <= q.facility <= 100 for q in analysis.questions)
