@@ -396,9 +396,10 @@ class TestQuizAnalysisView:
         every = admin_client.get(analysis_url(sat, all_attempts=True)).content.decode()
         assert 'aria-current="page">All attempts' in every
 
-    def test_editor_without_change_quiz_is_denied(self, client, sat, make_user):
-        editor = make_user("editor@example.org")
-        editor.groups.add(Group.objects.get(name="Editors"))
+    def test_admin_user_without_change_quiz_is_denied(self, client, sat, make_user):
+        """Admin access alone (Editors now have change_quiz) does not open the report."""
+        editor = make_user("staff@example.org")
+        editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
         client.force_login(editor)
         response = client.get(analysis_url(sat))
         assert response.status_code in (302, 403)
@@ -409,8 +410,7 @@ class TestQuizAnalysisView:
 
     def test_editor_with_change_quiz_is_allowed(self, client, sat, make_user):
         editor = make_user("editor@example.org")
-        editor.groups.add(Group.objects.get(name="Editors"))
-        editor.user_permissions.add(Permission.objects.get(codename="change_quiz"))
+        editor.groups.add(Group.objects.get(name="Editors"))  # granted by 0002_quiz_workflow
         client.force_login(editor)
         assert client.get(analysis_url(sat)).status_code == 200
 
