@@ -9,11 +9,16 @@ from courses.certificates import admin as certificate_admin
 from courses.cohorts import admin as cohort_admin
 from courses.content import admin as content_admin
 from courses.learning import admin as learning_admin
+from courses.learning import quiz_link
 
 register_snippet(content_admin.CourseSettingsGroup)
 
 hooks.register("after_create_page", content_admin.warn_about_wording)
 hooks.register("after_edit_page", content_admin.warn_about_wording)
+
+# Quizzes' unpublish confirmation lists the lessons that need the quiz (without blocking).
+hooks.register("describe_quiz_dependants", quiz_link.lessons_requiring)
+hooks.register("before_unpublish", quiz_link.warn_on_quiz_unpublish)
 
 
 @hooks.register("register_admin_viewset")

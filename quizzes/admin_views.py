@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.views.snippets import UnpublishView as SnippetUnpublishView
 
 from .analysis import analyse_quiz
 from .models import Quiz
@@ -141,4 +142,30 @@ class QuizAnalysisView(WagtailAdminTemplateMixin, TemplateView):
             first_url=analysis_url(self.quiz),
             all_url=analysis_url(self.quiz, all_attempts=True),
         )
+        return context
+
+
+# --- unpublishing -----------------------------------------------------------------------------
+
+# Apps that build on quizzes register functions under this Wagtail hook name:
+# ``fn(quiz) -> list[str]``, each string a place that depends on the quiz being live (the
+# courses app: the lessons that require it). Quizzes knows nothing of those apps.
+QUIZ_DEPENDANTS_HOOK = "describe_quiz_dependants"
+
+
+def quiz_dependants(quiz):
+    """What else needs this quiz published, as described by the hooks' functions."""
+    from wagtail import hooks
+
+    return [item for fn in hooks.get_hooks(QUIZ_DEPENDANTS_HOOK) for item in fn(quiz)]
+
+
+class QuizUnpublishView(SnippetUnpublishView):
+    """Unpublish confirmation that warns (without blocking) about what depends on the quiz."""
+
+    template_name = "quizzes/admin/confirm_unpublish.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["dependants"] = quiz_dependants(self.object)
         return context

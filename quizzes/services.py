@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import conf
 from .models import (
     Accommodation,
     Attempt,
@@ -106,12 +107,19 @@ def open_attempt(user, quiz):
     return Attempt.objects.filter(user=user, quiz=quiz, status=AttemptStatus.IN_PROGRESS).first()
 
 
+def attempts_in_window(user, quiz, since=None):
+    """The learner's attempts at the quiz started since `since` (all of them if None): the
+    ones that count for limits and cooldowns. Earlier attempts stay as history."""
+    attempts = Attempt.objects.filter(user=user, quiz=quiz)
+    return attempts if since is None else attempts.filter(started_at__gte=since)
+
+
 def start_refusal(user, quiz, now=None):
-    """Why the learner may not start a new attempt now, or None."""
+    """Why the learner may not start a new attempt now, or None. Only attempts in the host's
+    window count (`QUIZZES_ATTEMPT_WINDOW`: a new certification cycle starts afresh)."""
     now = now or timezone.now()
-    finished = Attempt.objects.filter(user=user, quiz=quiz).exclude(
-        status=AttemptStatus.IN_PROGRESS
-    )
+    since = conf.attempts_count_since(user, quiz)
+    finished = attempts_in_window(user, quiz, since).exclude(status=AttemptStatus.IN_PROGRESS)
     if quiz.attempts_allowed and finished.count() >= quiz.attempts_allowed:
         return _("You have used all %(n)s attempts at this quiz.") % {"n": quiz.attempts_allowed}
     if quiz.cooldown_minutes:
@@ -143,8 +151,11 @@ def start_attempt(user, quiz, rng=None, now=None):
         raise QuizError(_("This quiz has no questions yet."))
     minutes = time_allowed(user, quiz)
     last = Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"]
-    number = (last or 0) + 1
-    if quiz.attempts_allowed and number > quiz.attempts_allowed:
+    number = (last or 0) + 1  # numbers run on across windows: history is kept
+    since = conf.attempts_count_since(user, quiz)
+    if quiz.attempts_allowed and attempts_in_window(user, quiz, since).count() >= (
+        quiz.attempts_allowed
+    ):
         raise QuizError(
             _("You have used all %(n)s attempts at this quiz.") % {"n": quiz.attempts_allowed}
         )
@@ -249,12 +260,16 @@ def submit_attempt(attempt, answers, now=None):
 # --- results ----------------------------------------------------------------------------
 
 
-def has_passed(user, quiz):
-    """Has this learner ever passed this quiz? The function other apps call."""
+def has_passed(user, quiz, since=None):
+    """Has this learner passed this quiz in an attempt started since `since` (ever, if None)?
+    The function other apps call."""
     if not getattr(user, "is_authenticated", False):
         return False
     quiz_id = quiz.pk if isinstance(quiz, Quiz) else quiz
-    return Attempt.objects.filter(user=user, quiz_id=quiz_id, passed=True).exists()
+    passes = Attempt.objects.filter(user=user, quiz_id=quiz_id, passed=True)
+    if since is not None:
+        passes = passes.filter(started_at__gte=since)
+    return passes.exists()
 
 
 def show_feedback(attempt):

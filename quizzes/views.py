@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import conf, services
 from .forms import read_answers
 from .models import Attempt, AttemptStatus, Quiz
 
@@ -30,11 +30,12 @@ def _with_next(url, next_url):
 def quiz_detail(request, quiz_id):
     """The quiz's rules, the learner's attempts, and a way to start or resume."""
     quiz = get_object_or_404(Quiz.objects.filter(live=True), pk=quiz_id)
-    attempts, refusal, current = [], None, None
+    attempts, refusal, current, since = [], None, None, None
     if request.user.is_authenticated:
         attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("number"))
         current = next((a for a in attempts if a.is_open), None)
         refusal = None if current else services.start_refusal(request.user, quiz)
+        since = conf.attempts_count_since(request.user, quiz)
     return render(
         request,
         "quizzes/quiz_detail.html",
@@ -43,7 +44,8 @@ def quiz_detail(request, quiz_id):
             "attempts": attempts,
             "current": current,
             "refusal": refusal,
-            "passed": any(a.passed for a in attempts),
+            # A pass counts in the window it was started in (a new certification cycle, say).
+            "passed": any(a.passed and (since is None or a.started_at >= since) for a in attempts),
             "question_count": quiz.questions_to_draw or quiz.questions.count(),
             "minutes": services.time_allowed(request.user, quiz)
             if request.user.is_authenticated

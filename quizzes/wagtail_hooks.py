@@ -9,7 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import converters
-from .admin_views import QuizAnalysisView, analysis_url, can_view_analysis
+from .admin_views import QuizAnalysisView, QuizUnpublishView, analysis_url, can_view_analysis
 from .models import Accommodation, Quiz
 
 
@@ -19,6 +19,7 @@ class QuizViewSet(SnippetViewSet):
     menu_label = _("Quizzes")
     list_display = ["title", "pass_mark", "attempts_allowed", "time_limit_minutes", "live"]
     search_fields = ["title"]
+    unpublish_view_class = QuizUnpublishView
 
 
 class AccommodationViewSet(SnippetViewSet):

@@ -255,6 +255,7 @@ def import_course(index: CourseIndexPage, data, core_module=None, publish=True, 
         "sensitive_topics": data.get("sensitive_topics", ""),
         "estimated_minutes": data.get("estimated_minutes", 0),
         "certificate_validity_months": data.get("certificate_validity_months", 24),
+        "minimum_lesson_time_percent": data.get("minimum_lesson_time_percent", 0),
         "learning_objectives": _list_stream("objective", data.get("objectives", []), data["slug"]),
         "topics_covered": _list_stream("topic", data.get("topics_covered", []), data["slug"]),
     }

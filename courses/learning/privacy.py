@@ -4,6 +4,9 @@ The host site collects exports from every app listed in ``LANTERN_DATA_EXPORTERS
 every eraser in ``LANTERN_DATA_ERASERS`` when an account is deleted (docs/privacy.md).
 """
 
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
 from courses.models import (
     Certificate,
     CohortDeparture,
@@ -115,8 +118,12 @@ def _enrolments(user):
             "lessons_completed": e.lessons_completed,
             "lessons_total": e.lessons_total,
             "progress_percent": e.progress_percent,
+            "time_spent_seconds": e.time_spent_seconds,
         }
-        for e in Enrolment.objects.filter(user=user).select_related("course").order_by("pk")
+        for e in Enrolment.objects.filter(user=user)
+        .select_related("course")
+        .annotate(time_spent_seconds=Coalesce(Sum("lessons__time_spent_seconds"), 0))
+        .order_by("pk")
     ]
 
 

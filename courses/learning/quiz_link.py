@@ -1,31 +1,118 @@
 """How the courses app uses quizzes: a lesson may hold a quiz that must be passed, and a
-passed attempt completes the lessons that hold that quiz. Quizzes know nothing of courses."""
+passed attempt completes the lessons that hold that quiz. Quizzes know nothing of courses.
 
+A pass counts for the enrolment cycle in which the attempt was started, so renewing a
+certificate means passing the quizzes again; `attempt_window` tells quizzes (through its
+`QUIZZES_ATTEMPT_WINDOW` setting) that attempt limits start afresh with each cycle too.
+A lesson whose quiz is unpublished or deleted cannot be completed (it fails closed)."""
+
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from quizzes.services import has_passed
 
 
+def quiz_unavailable_message():
+    return _(
+        "This lesson's quiz is not available at the moment, so the lesson cannot be completed "
+        "yet. Your progress is kept: please come back later, or ask your organisation or the "
+        "site team."
+    )
+
+
 def quiz_requirement(user, lesson):
-    """Completion requirement: a lesson with a live quiz needs a pass."""
+    """Completion requirement: a lesson that holds a quiz needs a pass in the current cycle,
+    and cannot be completed while its quiz is unpublished or deleted."""
+    if not lesson.quiz_id and not lesson.quiz_required:
+        return None
     quiz = lesson.quiz if lesson.quiz_id else None
-    if quiz is None or not quiz.live or has_passed(user, quiz):
+    if quiz is None or not quiz.live:
+        return quiz_unavailable_message()
+    from courses.learning import services as progress
+
+    course = lesson.course
+    enrolment = progress.current_enrolment(user, course) if course else None
+    since = enrolment.enrolled_at if enrolment else None
+    if has_passed(user, quiz, since=since):
         return None
     return _("Pass the quiz “%(quiz)s” to complete this lesson.") % {"quiz": quiz.title}
 
 
+def attempt_window(user, quiz):
+    """For quizzes' `QUIZZES_ATTEMPT_WINDOW`: attempts count from the start of the learner's
+    latest enrolment cycle in a course holding the quiz (None: not in such a course)."""
+    from courses.models import Enrolment, LessonPage
+
+    lesson_paths = list(LessonPage.objects.filter(quiz=quiz).values_list("path", flat=True))
+    if not lesson_paths:
+        return None
+    enrolments = (
+        Enrolment.objects.active()
+        .filter(user=user)
+        .order_by()
+        .values("course__path")
+        .annotate(start=Max("enrolled_at"))
+    )
+    starts = [
+        row["start"]
+        for row in enrolments
+        if any(path.startswith(row["course__path"]) for path in lesson_paths)
+    ]
+    return max(starts, default=None)
+
+
 def complete_lessons_holding(user, quiz):
     """After a pass, complete the lessons holding the quiz in the courses the learner takes
-    (lessons still locked behind earlier modules stay as they are)."""
+    (lessons still locked behind earlier modules, passes from an earlier cycle, and lessons
+    not yet open for the course's minimum time stay as they are)."""
     from courses.learning import services as progress
     from courses.models import LessonPage
 
     for lesson in LessonPage.objects.live().filter(quiz=quiz):
         course = lesson.course
         enrolment = progress.current_enrolment(user, course) if course else None
-        if enrolment is None:
+        if enrolment is None or not has_passed(user, quiz, since=enrolment.enrolled_at):
+            continue
+        if progress.minimum_time_left(enrolment, lesson):
             continue
         completed = progress.completed_lesson_ids(enrolment)
         locked = progress.locked_lesson_ids(course, progress.course_lessons(course), completed)
         if lesson.id not in locked:
             progress.complete_lesson(enrolment, lesson)
+
+
+def lessons_requiring(quiz):
+    """The live lessons that hold this quiz, described for editors ("Course › Lesson")."""
+    from courses.models import CoursePage, LessonPage
+
+    lessons = list(LessonPage.objects.live().filter(quiz=quiz).order_by("path"))
+    if not lessons:
+        return []
+    courses = list(CoursePage.objects.all().only("title", "path", "depth"))
+    described = []
+    for lesson in lessons:
+        course = next((c for c in courses if lesson.path.startswith(c.path)), None)
+        described.append(f"{course.title} › {lesson.title}" if course else lesson.title)
+    return described
+
+
+def warn_on_quiz_unpublish(request, obj):
+    """before_unpublish: after the confirmation page's warning, say again which lessons now
+    cannot be completed. It does not block the unpublishing."""
+    from django.contrib import messages
+
+    from quizzes.models import Quiz
+
+    if not isinstance(obj, Quiz):
+        return None
+    lessons = lessons_requiring(obj)
+    if lessons:
+        messages.warning(
+            request,
+            _(
+                "Learners cannot complete these lessons until the quiz is published again: "
+                "%(lessons)s."
+            )
+            % {"lessons": "; ".join(lessons)},
+        )
+    return None

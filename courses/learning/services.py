@@ -13,6 +13,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from courses.models import Enrolment, LessonPage, LessonProgress
 from courses.signals import course_completed, lesson_completed
@@ -202,6 +204,70 @@ def record_lesson_opened(enrolment, lesson):
     Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=now)
 
 
+def minimum_time_seconds(course, lesson):
+    """How long a learner must have had the lesson open before completing it: the course's
+    share of the lesson's estimated minutes (0 when the course sets no minimum)."""
+    percent = getattr(course, "minimum_lesson_time_percent", 0) or 0
+    return (lesson.estimated_minutes or 0) * 60 * percent // 100
+
+
+def minimum_time_left(enrolment, lesson, now=None):
+    """Seconds still to wait before the lesson can be completed in this enrolment (0: none).
+
+    Measured on the server from when the learner first opened the lesson in this cycle, so
+    reloading the page does not restart the clock; a lesson never opened has it all to go.
+    Reads only: a refusal saves nothing."""
+    required = minimum_time_seconds(enrolment.course, lesson)
+    if not required:
+        return 0
+    opened = (
+        LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson)
+        .values_list("first_opened_at", flat=True)
+        .first()
+    )
+    if opened is None:
+        return required
+    spent = ((now or timezone.now()) - opened).total_seconds()
+    return max(0, int(required - spent + 0.999))
+
+
+def describe_wait(seconds):
+    """ "3 minutes", "1 minute", "40 seconds": how long is left, for the learner."""
+    if seconds >= 60:
+        minutes = (seconds + 59) // 60
+        return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
+    return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": seconds}
+
+
+def format_duration(seconds):
+    """Time on task for people: "less than a minute", "25 min", "1 h 5 min"."""
+    minutes = (seconds or 0) // 60
+    if minutes < 1:
+        return _("less than a minute") if seconds else _("none yet")
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return _("%(m)s min") % {"m": minutes}
+    return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+
+
+def time_on_task(enrolments):
+    """Time recorded on each enrolment's lessons (one query): by enrolment id, a dict with the
+    total `seconds` and `lessons`, a list of (lesson title, seconds) in course order."""
+    ids = [e.pk for e in enrolments]
+    times = {pk: {"seconds": 0, "lessons": []} for pk in ids}
+    if not ids:
+        return times
+    rows = (
+        LessonProgress.objects.filter(enrolment_id__in=ids)
+        .order_by("enrolment_id", "lesson__path")
+        .values_list("enrolment_id", "lesson__title", "time_spent_seconds")
+    )
+    for enrolment_id, title, seconds in rows:
+        times[enrolment_id]["seconds"] += seconds
+        times[enrolment_id]["lessons"].append((title, seconds))
+    return times
+
+
 @dataclass
 class CompletionResult:
     lesson_newly_completed: bool = False
@@ -224,7 +290,7 @@ def complete_lesson(enrolment, lesson):
         )
         try:
             with transaction.atomic():
-                progress, _ = LessonProgress.objects.get_or_create(
+                progress, _created = LessonProgress.objects.get_or_create(
                     enrolment=enrolment, lesson=lesson, defaults={"last_opened_at": now}
                 )
         except IntegrityError:

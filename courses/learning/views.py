@@ -154,6 +154,17 @@ def complete_lesson(request, lesson_id):
             link_url=course.url,
             link_text=_("Back to the course"),
         )
+    wait = 0 if lesson.id in completed else progress.minimum_time_left(enrolment, lesson)
+    if wait:
+        messages.error(
+            request,
+            _(
+                "Take your time with this lesson: you can mark it complete in %(wait)s. "
+                "Nothing was saved yet."
+            )
+            % {"wait": progress.describe_wait(wait)},
+        )
+        return redirect(lesson.get_url(request))
     if lesson.id not in completed and course.completion_rule == CompletionRule.LESSONS_AND_QUIZZES:
         unmet = unmet_requirements(request.user, lesson)
         if unmet:
@@ -185,6 +196,13 @@ def dashboard(request):
 
     current = [e for e in enrolments if e.completed_at is None and e.course.live]
     completed = [e for e in enrolments if e.completed_at is not None]
+    times = progress.time_on_task(enrolments)
+    for enrolment in enrolments:
+        enrolment.time_on_task = progress.format_duration(times[enrolment.pk]["seconds"])
+        enrolment.lesson_times = [
+            (title, progress.format_duration(seconds))
+            for title, seconds in times[enrolment.pk]["lessons"]
+        ]
     certificates = list(Certificate.objects.filter(user=request.user).order_by("-issued_at"))
     renewing = {e.course_id for e in current if e.cycle > 1}
     seen = set()

@@ -1,6 +1,7 @@
 """The course page tree: CourseIndexPage → CoursePage → ModulePage → LessonPage."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +125,15 @@ class CoursePage(Page):
         default=False,
         help_text=_("Each module unlocks when the previous one is complete."),
     )
+    minimum_lesson_time_percent = models.PositiveSmallIntegerField(
+        _("minimum time on a lesson (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "A lesson can be marked complete only after this share of its estimated minutes "
+            "has passed since the learner opened it. 0 turns the rule off."
+        ),
+    )
 
     content_panels = (
         [TerminologyPanel()]
@@ -143,6 +153,7 @@ class CoursePage(Page):
                 FieldRowPanel(["estimated_minutes", "certificate_validity_months"]),
                 "completion_rule",
                 FieldRowPanel(["allow_self_enrolment", "sequential_modules"]),
+                "minimum_lesson_time_percent",
             ],
             heading=_("Course rules"),
         )
@@ -285,6 +296,10 @@ class LessonPage(Page):
         verbose_name=_("quiz"),
         help_text=_("Learners must pass this quiz to complete the lesson (if the course says so)."),
     )
+    # Set whenever the lesson is saved with a quiz. Deleting the quiz empties `quiz` (SET_NULL)
+    # but not this, so the lesson fails closed: it cannot be completed until an editor
+    # chooses another quiz or removes the requirement by saving the lesson without one.
+    quiz_required = models.BooleanField(_("quiz required"), default=False, editable=False)
 
     content_panels = (
         [TerminologyPanel()]
@@ -317,6 +332,13 @@ class LessonPage(Page):
     def module(self):
         return ModulePage.objects.ancestor_of(self).first()
 
+    def save(self, *args, **kwargs):
+        self.quiz_required = bool(self.quiz_id)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "quiz" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "quiz_required"}
+        return super().save(*args, **kwargs)
+
     def reflection_block_ids(self):
         return {child.id for child in self.body if child.block_type == "reflection"}
 
@@ -340,6 +362,9 @@ class LessonPage(Page):
                 context["lesson_locked"] = self.id in progress.locked_lesson_ids(
                     course, siblings, completed
                 )
+                if not context["lesson_done"]:
+                    context["time_left"] = progress.minimum_time_left(enrolment, self)
+                    context["time_left_text"] = progress.describe_wait(context["time_left"])
             ids = [lesson.id for lesson in siblings]
             if self.id in ids:
                 position = ids.index(self.id)
@@ -355,6 +380,13 @@ class LessonPage(Page):
                 r.block_id: r for r in Reflection.objects.filter(user=request.user, lesson=self)
             }
         context["reflections"] = reflections
-        context["quiz_passed"] = bool(self.quiz_id and has_passed(request.user, self.quiz_id))
+        # A pass counts for the cycle in which the attempt was started.
+        since = enrolment.enrolled_at if enrolment else None
+        context["quiz_passed"] = bool(
+            self.quiz_id and has_passed(request.user, self.quiz_id, since=since)
+        )
+        context["quiz_unavailable"] = self.quiz_required and (
+            self.quiz is None or not self.quiz.live
+        )
         context["sources"] = [child.value for child in self.sources]
         return context

@@ -31,6 +31,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -39,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import conf
+from courses.learning.services import format_duration
 from courses.models import (
     Certificate,
     CertificateStatus,
@@ -48,6 +50,7 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
     LessonPage,
+    LessonProgress,
 )
 from quizzes.models import Attempt
 
@@ -219,6 +222,18 @@ def progress_expression(course_id):
     return Coalesce(_current_value(course_id, percent, IntegerField()), Value(0))
 
 
+def time_on_task_expression(course_id):
+    """Seconds recorded on the lessons of the member's current enrolment (None without one)."""
+    spent = (
+        LessonProgress.objects.filter(enrolment_id=OuterRef("pk"))
+        .order_by()
+        .values("enrolment_id")
+        .annotate(seconds=Sum("time_spent_seconds"))
+        .values("seconds")
+    )
+    return _current_value(course_id, Coalesce(Subquery(spent), Value(0)), IntegerField())
+
+
 def quizzes_passed_expression(quiz_ids):
     """How many of the course's quizzes the member has passed (any attempt)."""
     if not quiz_ids:
@@ -370,6 +385,7 @@ class CohortReport:
             completed_at=_current_value(course_id, "completed_at"),
             enrolment_due_at=_current_value(course_id, "due_at"),
             quizzes_passed=quizzes_passed_expression(self.quiz_ids),
+            time_on_task=time_on_task_expression(course_id),
             certificate_state=certificate_state_expression(course_id, self.now),
             certificate_expires_at=Subquery(_certificates(course_id).values("expires_at")[:1]),
         ).values(
@@ -389,6 +405,7 @@ class CohortReport:
             "completed_at",
             "enrolment_due_at",
             "quizzes_passed",
+            "time_on_task",
             "certificate_state",
             "certificate_expires_at",
         )
@@ -419,6 +436,9 @@ class CohortReport:
         row["enrolled"] = row["lessons_total"] is not None
         row["name"] = (row["full_name"] or "").strip()
         row["quizzes_total"] = len(self.quiz_ids)
+        seconds = row["time_on_task"]
+        row["time_on_task_text"] = format_duration(seconds) if seconds is not None else ""
+        row["time_on_task_minutes"] = seconds // 60 if seconds is not None else None
         state = row["certificate_state"]
         row["certificate_label"] = CertificateStatus(state).label if state else ""
         return row

@@ -168,6 +168,9 @@ def ensure_accounts():
 
 CURRICULUM_DIR = FIXTURES_DIR / "curriculum"
 COURSE_FILES = ["police.json", "schools.json", "tech.json"]
+# Engagement evidence: police lessons can be marked complete only after half of their
+# estimated minutes (set here rather than in the curriculum files).
+MINIMUM_LESSON_TIME_PERCENT = {"police.json": 50}
 WORKFLOW_NAME = "Subject-matter review"
 REVIEWER_GROUP = "Moderators"
 
@@ -189,6 +192,7 @@ def load_courses(index):
     courses = []
     for position, filename in enumerate(COURSE_FILES):
         data = importer.load_json(CURRICULUM_DIR / filename)
+        data["minimum_lesson_time_percent"] = MINIMUM_LESSON_TIME_PERCENT.get(filename, 0)
         image = demo_images.course_image(data["title"], position)
         courses.append(importer.import_course(index, data, core_module=core, image=image))
     return courses

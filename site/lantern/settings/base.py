@@ -300,6 +300,9 @@ LANTERN_COHORT_MIN_GROUP_SIZE = env_int("COHORT_MIN_GROUP_SIZE", 5)
 LANTERN_UPLOAD_STORAGE = env_str("UPLOAD_STORAGE", "cache")
 LANTERN_UPLOAD_DIRECTORY = env_str("UPLOAD_DIRECTORY", "")
 
+# Quiz attempts count per certification cycle: a new cycle resets attempt limits (history kept).
+QUIZZES_ATTEMPT_WINDOW = "courses.learning.quiz_link.attempt_window"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,24 @@
+"""The settings quizzes reads, with their defaults, in one place.
+
+``QUIZZES_ATTEMPT_WINDOW`` (default ``None``): the dotted path of a callable
+``window(user, quiz) -> datetime | None`` saying since when a learner's attempts count, for
+attempt limits and cooldowns. The host decides what a window is (the courses app: the current
+certification cycle); ``None``, as setting or as answer, means all of the learner's attempts.
+"""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+def attempt_window():
+    """The host's window callable, or None."""
+    path = getattr(settings, "QUIZZES_ATTEMPT_WINDOW", None)
+    return import_string(path) if path else None
+
+
+def attempts_count_since(user, quiz):
+    """Since when this learner's attempts at this quiz count (None: all of them)."""
+    window = attempt_window()
+    if window is None or not getattr(user, "is_authenticated", False):
+        return None
+    return window(user, quiz)
