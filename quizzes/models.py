@@ -33,9 +33,16 @@ class Scoring(models.TextChoices):
 
 
 class FeedbackMode(models.TextChoices):
-    AFTER_EACH = "after_each", _("After every attempt")
-    AFTER_PASS = "after_pass", _("Only after passing")
+    """What a learner sees after submitting. The answer key (which choices are correct, and
+    each choice's feedback) is never shown while the learner can still try again."""
+
+    WITHOUT_KEY = "without_key", _("After each attempt, without the key")
+    KEY_WHEN_DONE = "key_when_done", _("Key after passing or after the last attempt")
     NEVER = "never", _("Never (score only)")
+
+
+# A summative quiz (a final assessment) waits at least this long between attempts.
+SUMMATIVE_MIN_COOLDOWN = 60
 
 
 class LatePolicy(models.TextChoices):
@@ -91,9 +98,23 @@ class Quiz(
     )
     feedback_mode = models.CharField(
         _("show feedback"),
-        max_length=12,
+        max_length=20,
         choices=FeedbackMode.choices,
-        default=FeedbackMode.AFTER_EACH,
+        default=FeedbackMode.KEY_WHEN_DONE,
+        help_text=_(
+            "Without the key: which questions were wrong and their explanations, never the "
+            "right choices. Key after passing or the last attempt: the same, then the right "
+            "choices and each choice's feedback once the learner passes or has no attempts left."
+        ),
+    )
+    summative = models.BooleanField(
+        _("summative (final assessment)"),
+        default=False,
+        help_text=_(
+            "No feedback on single questions until the learner passes or has no attempts "
+            "left, whatever the feedback setting; at least 60 minutes between attempts. "
+            "Use it for a course's final assessment."
+        ),
     )
     review_before_submit = models.BooleanField(
         _("review before submitting"),
@@ -110,7 +131,7 @@ class Quiz(
                 FieldRowPanel(["questions_to_draw", "draw_per_tag"]),
                 FieldRowPanel(["shuffle_questions", "shuffle_choices"]),
                 FieldRowPanel(["time_limit_minutes", "late_policy"]),
-                FieldRowPanel(["feedback_mode", "review_before_submit"]),
+                FieldRowPanel(["feedback_mode", "summative", "review_before_submit"]),
             ],
             heading=_("Rules"),
         ),
@@ -133,6 +154,19 @@ class Quiz(
             if available and self.questions_to_draw > available:
                 message = _("The pool has only %(n)s questions.") % {"n": available}
                 raise ValidationError({"questions_to_draw": message})
+        if self.summative and self.cooldown_minutes < SUMMATIVE_MIN_COOLDOWN:
+            message = _("A summative quiz needs at least %(n)s minutes between attempts.") % {
+                "n": SUMMATIVE_MIN_COOLDOWN
+            }
+            raise ValidationError({"cooldown_minutes": message})
+
+    @property
+    def effective_cooldown_minutes(self):
+        """The wait between attempts: never under the summative minimum for a summative quiz,
+        even one saved without the admin form (an import, the shell)."""
+        if self.summative:
+            return max(self.cooldown_minutes, SUMMATIVE_MIN_COOLDOWN)
+        return self.cooldown_minutes
 
     def get_preview_template(self, request, mode_name):
         return "quizzes/quiz_preview.html"

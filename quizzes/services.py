@@ -122,10 +122,10 @@ def start_refusal(user, quiz, now=None):
     finished = attempts_in_window(user, quiz, since).exclude(status=AttemptStatus.IN_PROGRESS)
     if quiz.attempts_allowed and finished.count() >= quiz.attempts_allowed:
         return _("You have used all %(n)s attempts at this quiz.") % {"n": quiz.attempts_allowed}
-    if quiz.cooldown_minutes:
+    if quiz.effective_cooldown_minutes:
         last = finished.aggregate(last=Max("submitted_at"))["last"]
         if last:
-            ready = last + timedelta(minutes=quiz.cooldown_minutes)
+            ready = last + timedelta(minutes=quiz.effective_cooldown_minutes)
             if now < ready:
                 minutes = int((ready - now).total_seconds() // 60) + 1
                 return _(
@@ -272,10 +272,36 @@ def has_passed(user, quiz, since=None):
     return passes.exists()
 
 
-def show_feedback(attempt):
-    mode = attempt.quiz.feedback_mode
-    if mode == FeedbackMode.NEVER or attempt.status == AttemptStatus.IN_PROGRESS:
+@dataclass(frozen=True)
+class Feedback:
+    """What a result page may show. `items`: for each question, whether it was right, the
+    learner's own answer when it was not, and the explanation. `key`: which choices are
+    correct, and every choice's feedback."""
+
+    items: bool = False
+    key: bool = False
+
+
+def key_released(user, quiz):
+    """May the learner see this quiz's answer key? Only once they have passed it or used every
+    attempt, and never while an attempt is open (an old result page would be a crib sheet)."""
+    attempts = Attempt.objects.filter(user=user, quiz=quiz)
+    if attempts.filter(status=AttemptStatus.IN_PROGRESS).exists():
         return False
-    if mode == FeedbackMode.AFTER_PASS:
-        return bool(attempt.passed)
-    return True
+    if attempts.filter(passed=True).exists():
+        return True
+    return bool(quiz.attempts_allowed) and attempts.count() >= quiz.attempts_allowed
+
+
+def feedback_for(attempt):
+    """The `Feedback` this finished attempt's result page may show, by the quiz's mode. A
+    summative quiz shows nothing per question until the key is released, whatever the mode."""
+    quiz = attempt.quiz
+    if attempt.is_open or quiz.feedback_mode == FeedbackMode.NEVER:
+        return Feedback()
+    released = key_released(attempt.user_id, quiz)
+    if quiz.summative and not released:
+        return Feedback()
+    key = released and quiz.feedback_mode == FeedbackMode.KEY_WHEN_DONE
+    # A rejected (late) attempt scored nothing, so "which were wrong" would say nothing true.
+    return Feedback(items=key or attempt.status == AttemptStatus.SUBMITTED, key=key)

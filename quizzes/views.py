@@ -167,6 +167,38 @@ def attempt_view(request, attempt_id):
     return redirect(result_url)
 
 
+def _result_items(attempt, feedback):
+    """Per-question feedback with only what `feedback` allows: without the key, the correct
+    choices and the choices' feedback never reach the template."""
+    if not feedback.items:
+        return []
+    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    items = []
+    for position, question in enumerate(attempt.snapshot, start=1):
+        answer = answers.get(question["id"])
+        picked = set(answer.choice_ids) if answer else set()
+        score = answer.score if answer else 0.0
+        outcome = "correct" if score >= 1 else "partly" if score > 0 else "incorrect"
+        item = {
+            "position": position,
+            "text": question["text"],
+            "vignette": question["vignette"],
+            "explanation": question["explanation"],
+            "outcome": outcome,
+            # The learner's own answer, except a right one before the key is released.
+            "your_answer": [c["text"] for c in question["choices"] if c["id"] in picked]
+            if feedback.key or outcome != "correct"
+            else None,
+            "choices": [],
+        }
+        if feedback.key:
+            item["choices"] = [
+                dict(choice, chosen=choice["id"] in picked) for choice in question["choices"]
+            ]
+        items.append(item)
+    return items
+
+
 @login_required
 def result(request, attempt_id):
     attempt = get_object_or_404(
@@ -176,31 +208,14 @@ def result(request, attempt_id):
     )
     if attempt.is_open:
         return redirect("quizzes:attempt", attempt.pk)
-    feedback = services.show_feedback(attempt)
-    chosen = {answer.question_id: set(answer.choice_ids) for answer in attempt.answers.all()}
-    review = []
-    if feedback:
-        for position, question in enumerate(attempt.snapshot, start=1):
-            picked = chosen.get(question["id"], set())
-            review.append(
-                {
-                    "position": position,
-                    "text": question["text"],
-                    "vignette": question["vignette"],
-                    "explanation": question["explanation"],
-                    "choices": [
-                        dict(choice, chosen=choice["id"] in picked)
-                        for choice in question["choices"]
-                    ],
-                }
-            )
+    feedback = services.feedback_for(attempt)
     return render(
         request,
         "quizzes/result.html",
         {
             "attempt": attempt,
             "quiz": attempt.quiz,
-            "review": review,
+            "review": _result_items(attempt, feedback),
             "feedback": feedback,
             "rejected": attempt.status == AttemptStatus.REJECTED,
             "next": _next_url(request),

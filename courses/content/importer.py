@@ -16,7 +16,7 @@ from django.db import transaction
 
 from courses.content.sanitize import clean_rich_text
 from courses.models import Audience, CourseIndexPage, CoursePage, LessonPage, ModulePage
-from quizzes.models import Choice, Question, QuestionKind, Quiz, Scoring
+from quizzes.models import Choice, FeedbackMode, Question, QuestionKind, Quiz, Scoring
 
 AUDIENCE_NAMES = {
     "police": "Police and law enforcement",
@@ -107,7 +107,12 @@ def upsert_child(parent, model, slug, fields, publish=True, m2m=None):
     return page
 
 
-MODULE_QUIZ_RULES = {"pass_mark": 80, "attempts_allowed": 0, "cooldown_minutes": 5}
+MODULE_QUIZ_RULES = {
+    "pass_mark": 80,
+    "attempts_allowed": 0,
+    "cooldown_minutes": 5,
+    "feedback_mode": FeedbackMode.KEY_WHEN_DONE,
+}
 FINAL_QUIZ_RULES = {
     "pass_mark": 80,
     "attempts_allowed": 3,
@@ -117,7 +122,9 @@ FINAL_QUIZ_RULES = {
     "shuffle_questions": True,
     "shuffle_choices": True,
     "time_limit_minutes": 30,
-    "feedback_mode": "after_each",
+    "feedback_mode": FeedbackMode.KEY_WHEN_DONE,
+    # No feedback per question until a pass or the third attempt; 60 minutes between attempts.
+    "summative": True,
 }
 
 

@@ -21,7 +21,7 @@ def quiz_form(**extra):
             "questions_to_draw": 0,
             "time_limit_minutes": 0,
             "late_policy": "flag",
-            "feedback_mode": "after_each",
+            "feedback_mode": "without_key",
             "review_before_submit": "on",
             "questions": inline_formset(
                 [

@@ -104,8 +104,10 @@ class TestTakingAQuiz:
         "mode,passed,shown",
         [
             ("never", True, False),
-            ("after_pass", False, False),
-            ("after_pass", True, True),
+            ("never", False, False),
+            ("without_key", False, True),
+            ("key_when_done", False, True),
+            ("key_when_done", True, True),
         ],
     )
     def test_feedback_modes(self, client, learner, db, mode, passed, shown):
