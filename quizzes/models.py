@@ -46,8 +46,8 @@ SUMMATIVE_MIN_COOLDOWN = 60
 
 
 class LatePolicy(models.TextChoices):
-    FLAG = "flag", _("Score it and flag it as late")
-    REJECT = "reject", _("Reject it (no score)")
+    FLAG = "flag", _("Accept late answers, score them and flag the attempt as late")
+    REJECT = "reject", _("Close at the deadline: only answers saved in time count")
 
 
 class Quiz(
@@ -94,7 +94,15 @@ class Quiz(
         _("time limit (minutes)"), default=0, help_text=_("0 means no time limit.")
     )
     late_policy = models.CharField(
-        _("late submissions"), max_length=10, choices=LatePolicy.choices, default=LatePolicy.FLAG
+        _("late submissions"),
+        max_length=10,
+        choices=LatePolicy.choices,
+        default=LatePolicy.REJECT,
+        help_text=_(
+            "With a time limit: at the deadline the attempt is marked with the answers saved "
+            "before it, and anything sent later is ignored. Flagging keeps the old, advisory "
+            "limit."
+        ),
     )
     feedback_mode = models.CharField(
         _("show feedback"),
@@ -288,6 +296,13 @@ class Attempt(models.Model):
         help_text=_("Questions and choices as shown, with the correct answers, at the start.")
     )
     draft_answers = models.JSONField(default=dict, blank=True)
+    draft_saved_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When an answer was last saved (always in time).")
+    )
+    timed_out = models.BooleanField(
+        default=False,
+        help_text=_("Closed at the deadline with the answers saved in time."),
+    )
     score = models.FloatField(null=True, blank=True)
     max_score = models.FloatField(null=True, blank=True)
     percent = models.FloatField(null=True, blank=True)
@@ -315,6 +330,11 @@ class Attempt(models.Model):
     @property
     def is_open(self):
         return self.status == AttemptStatus.IN_PROGRESS
+
+    @property
+    def enforces_deadline(self):
+        """A hard deadline: answers arriving after it are ignored (late policy REJECT)."""
+        return bool(self.deadline_at) and self.quiz.late_policy == LatePolicy.REJECT
 
 
 class AttemptAnswer(models.Model):

@@ -4,6 +4,12 @@ Every rule is enforced here on the server: attempt limits and cooldowns (backed 
 constraints on the attempt number and on one open attempt per learner and quiz), the time
 limit, which choices belong to which question, and exactly one scored submission per attempt
 (a conditional UPDATE on the open status).
+
+Time limits are hard when the quiz's late policy is REJECT (the default): answers are saved as
+the learner goes (`save_answer`, `save_draft`), every save and every submission locks the
+attempt's row, and once the deadline (plus a short allowance for network delay) has passed,
+nothing sent is stored: the attempt is marked with the answers saved before it
+(`finalise_if_expired`), whoever touches it first. The FLAG policy keeps the old, advisory limit.
 """
 
 import random
@@ -35,6 +41,14 @@ DEADLINE_GRACE = timedelta(seconds=30)
 
 class QuizError(Exception):
     """A refusal with a message for the learner; nothing was saved."""
+
+
+class AttemptClosed(QuizError):
+    """The attempt was already submitted."""
+
+
+class TooLate(QuizError):
+    """The deadline has passed: the answers sent were not stored."""
 
 
 # --- starting ---------------------------------------------------------------------------
@@ -138,6 +152,7 @@ def start_attempt(user, quiz, rng=None, now=None):
     """Resume the open attempt, or start a new one if the rules allow. Returns the attempt."""
     if not quiz.live:
         raise QuizError(_("This quiz is not available."))
+    finalise_expired(user, now=now)
     existing = open_attempt(user, quiz)
     if existing:
         return existing
@@ -188,12 +203,79 @@ def missing_questions(attempt, answers):
     ]
 
 
-def save_draft(attempt, answers):
-    """Keep unsubmitted answers so the learner can resume later."""
-    Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
-        draft_answers={str(k): v for k, v in answers.items()}
-    )
-    attempt.draft_answers = {str(k): v for k, v in answers.items()}
+def answers_from_draft(draft):
+    return {int(question_id): choice_ids for question_id, choice_ids in (draft or {}).items()}
+
+
+def past_cutoff(attempt, now=None):
+    """A hard deadline has passed (with the allowance for network delay): nothing sent counts."""
+    if not attempt.enforces_deadline:
+        return False
+    return (now or timezone.now()) > attempt.deadline_at + DEADLINE_GRACE
+
+
+def time_is_up(attempt, now=None):
+    """The deadline has passed: the next post is a final submission, whatever its button."""
+    if not attempt.deadline_at:
+        return False
+    now = now or timezone.now()
+    if attempt.enforces_deadline:
+        return now >= attempt.deadline_at
+    return now > attempt.deadline_at + DEADLINE_GRACE
+
+
+def time_up_message(attempt):
+    deadline = timezone.localtime(attempt.deadline_at)
+    return _(
+        "Time ran out at %(time)s. Your attempt was marked with the answers saved before "
+        "then; anything sent after that was not counted."
+    ) % {"time": deadline.strftime("%H:%M (%Z)")}
+
+
+def _lock_open(attempt, now):
+    """The attempt's row, locked until the transaction ends; refused if closed or too late.
+    Call inside transaction.atomic()."""
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked.quiz = attempt.quiz
+    if not locked.is_open:
+        raise AttemptClosed(_("This attempt was already submitted."))
+    if past_cutoff(locked, now):
+        raise TooLate(time_up_message(locked))
+    return locked
+
+
+def save_draft(attempt, answers, now=None):
+    """Keep unsubmitted answers (the whole form) so the learner can resume later. Returns False,
+    storing nothing, if the attempt is closed or its hard deadline has passed."""
+    draft = {str(k): v for k, v in answers.items()}
+    try:
+        with transaction.atomic():
+            now = now or timezone.now()
+            _lock_open(attempt, now)
+            Attempt.objects.filter(pk=attempt.pk).update(draft_answers=draft, draft_saved_at=now)
+    except (AttemptClosed, TooLate):
+        return False
+    attempt.draft_answers, attempt.draft_saved_at = draft, now
+    return True
+
+
+def save_answer(attempt, question_id, choice_ids, now=None):
+    """Save one answer as the learner goes (the autosave), keeping the others. Returns when it
+    was saved; raises AttemptClosed or TooLate, storing nothing. `choice_ids` must already be
+    checked against the question as shown (forms.AnswerField)."""
+    if question_id not in {question["id"] for question in attempt.snapshot}:
+        raise QuizError(_("That question is not part of this attempt."))
+    with transaction.atomic():
+        now = now or timezone.now()
+        locked = _lock_open(attempt, now)
+        draft = dict(locked.draft_answers or {})
+        if choice_ids:
+            draft[str(question_id)] = list(choice_ids)
+        else:
+            draft.pop(str(question_id), None)
+        Attempt.objects.filter(pk=attempt.pk).update(draft_answers=draft, draft_saved_at=now)
+    attempt.draft_answers, attempt.draft_saved_at = draft, now
+    return now
 
 
 @dataclass
@@ -203,41 +285,50 @@ class Submission:
 
 
 def submit_attempt(attempt, answers, now=None):
-    """Score and close the attempt: exactly once, whatever races with it."""
-    now = now or timezone.now()
-    late = bool(attempt.deadline_at and now > attempt.deadline_at + DEADLINE_GRACE)
-    reject = late and attempt.quiz.late_policy == LatePolicy.REJECT
-    rows, total, maximum = [], 0.0, 0.0
-    for position, question in enumerate(attempt.snapshot, start=1):
-        chosen = answers.get(question["id"], [])
-        choices = [(c["id"], c["correct"]) for c in question["choices"]]
-        points = (
-            0.0
-            if reject
-            else score_question(question["kind"], question["scoring"], choices, chosen)
-        )
-        total += points
-        maximum += 1.0
-        rows.append(
-            AttemptAnswer(
-                attempt=attempt,
-                question_id=question["id"],
-                position=position,
-                choice_ids=chosen,
-                score=points,
-            )
-        )
-    percent = round(100 * total / maximum, 2) if maximum else 0.0
-    passed = (not reject) and percent >= attempt.pass_mark
+    """Score and close the attempt: exactly once, whatever races with it. Past a hard deadline
+    the answers given are ignored and the ones saved in time are marked (`timed_out`)."""
     with transaction.atomic():
+        # Saves and submissions of one attempt queue on its row, so what the deadline
+        # finalisation reads is exactly what was saved before it.
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked.quiz = attempt.quiz
+        now = now or timezone.now()
+        if not locked.is_open:
+            attempt.refresh_from_db()
+            return Submission(attempt, False)
+        timed_out = past_cutoff(locked, now)
+        if timed_out:
+            answers, late = answers_from_draft(locked.draft_answers), False
+            submitted_at = locked.deadline_at
+        else:
+            submitted_at = now
+            late = bool(locked.deadline_at and now > locked.deadline_at + DEADLINE_GRACE)
+        rows, total, maximum = [], 0.0, 0.0
+        for position, question in enumerate(locked.snapshot, start=1):
+            chosen = answers.get(question["id"], [])
+            choices = [(c["id"], c["correct"]) for c in question["choices"]]
+            points = score_question(question["kind"], question["scoring"], choices, chosen)
+            total += points
+            maximum += 1.0
+            rows.append(
+                AttemptAnswer(
+                    attempt=attempt,
+                    question_id=question["id"],
+                    position=position,
+                    choice_ids=chosen,
+                    score=points,
+                )
+            )
+        percent = round(100 * total / maximum, 2) if maximum else 0.0
         closed = Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(
-            status=AttemptStatus.REJECTED if reject else AttemptStatus.SUBMITTED,
-            submitted_at=now,
+            status=AttemptStatus.SUBMITTED,
+            submitted_at=submitted_at,
             late=late,
+            timed_out=timed_out,
             score=round(total, 4),
             max_score=maximum,
             percent=percent,
-            passed=passed,
+            passed=percent >= locked.pass_mark,
             draft_answers={},
         )
         if not closed:
@@ -255,6 +346,29 @@ def submit_attempt(attempt, answers, now=None):
             )
         )
     return Submission(attempt, True)
+
+
+def finalise_if_expired(attempt, now=None):
+    """Close an open attempt whose hard deadline has passed, with the answers saved in time.
+    Returns True if it is (now) closed that way."""
+    if not (attempt.is_open and past_cutoff(attempt, now)):
+        return False
+    return submit_attempt(attempt, {}, now=now).attempt.timed_out
+
+
+def finalise_expired(user, quiz=None, now=None):
+    """Finalise this learner's open attempts (at one quiz, or any) past a hard deadline."""
+    now = now or timezone.now()
+    expired = Attempt.objects.filter(
+        user=user,
+        status=AttemptStatus.IN_PROGRESS,
+        deadline_at__lt=now - DEADLINE_GRACE,
+        quiz__late_policy=LatePolicy.REJECT,
+    ).select_related("quiz")
+    if quiz is not None:
+        expired = expired.filter(quiz=quiz)
+    for attempt in expired:
+        finalise_if_expired(attempt, now)
 
 
 # --- results ----------------------------------------------------------------------------

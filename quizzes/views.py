@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import conf, services
-from .forms import read_answers
+from .forms import AnswerField, read_answers
 from .models import Attempt, AttemptStatus, Quiz
 
 
@@ -32,6 +34,7 @@ def quiz_detail(request, quiz_id):
     quiz = get_object_or_404(Quiz.objects.filter(live=True), pk=quiz_id)
     attempts, refusal, current, since = [], None, None, None
     if request.user.is_authenticated:
+        services.finalise_expired(request.user, quiz)
         attempts = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("number"))
         current = next((a for a in attempts if a.is_open), None)
         refusal = None if current else services.start_refusal(request.user, quiz)
@@ -70,9 +73,11 @@ def start(request, quiz_id):
 
 def _attempt_context(attempt, answers, errors=None, next_url=""):
     now = timezone.now()
-    remaining = None
+    remaining = seconds_left = minutes_allowed = None
     if attempt.deadline_at:
-        remaining = max(0, int((attempt.deadline_at - now).total_seconds() // 60))
+        seconds_left = max(0, int((attempt.deadline_at - now).total_seconds()))
+        remaining = seconds_left // 60
+        minutes_allowed = round((attempt.deadline_at - attempt.started_at).total_seconds() / 60)
     questions = []
     for position, question in enumerate(attempt.snapshot, start=1):
         chosen = answers.get(question["id"]) or answers.get(str(question["id"])) or []
@@ -101,6 +106,8 @@ def _attempt_context(attempt, answers, errors=None, next_url=""):
         "form_error": (errors or {}).get("__all__"),
         "errors": errors,
         "remaining_minutes": remaining,
+        "seconds_left": seconds_left,
+        "minutes_allowed": minutes_allowed,
         "next": next_url,
     }
 
@@ -118,6 +125,8 @@ def attempt_view(request, attempt_id):
         if request.method == "POST":
             messages.info(request, _("This attempt was already submitted."))
         return redirect(result_url)
+    if services.finalise_if_expired(attempt):
+        return _timed_out(request, attempt, result_url)
     if request.method == "GET":
         return render(
             request,
@@ -138,9 +147,10 @@ def attempt_view(request, attempt_id):
             _attempt_context(attempt, answers, errors, next_url),
             status=400,
         )
-    expired = attempt.deadline_at and timezone.now() > attempt.deadline_at + services.DEADLINE_GRACE
+    expired = services.time_is_up(attempt)
     if action == "save" and not expired:
-        services.save_draft(attempt, answers)
+        if not services.save_draft(attempt, answers):
+            return _timed_out(request, attempt, result_url)
         messages.success(request, _("Your answers are saved. You can come back to finish."))
         return redirect(_with_next(reverse("quizzes:attempt", args=[attempt.pk]), next_url))
     missing = services.missing_questions(attempt, answers)
@@ -151,7 +161,8 @@ def attempt_view(request, attempt_id):
             if n in missing
         }
         errors["__all__"] = _("Answer every question before you go on.")
-        services.save_draft(attempt, answers)
+        if not services.save_draft(attempt, answers):
+            return _timed_out(request, attempt, result_url)
         return render(
             request,
             "quizzes/attempt.html",
@@ -159,11 +170,14 @@ def attempt_view(request, attempt_id):
             status=400,
         )
     if action == "review" and attempt.quiz.review_before_submit and not expired:
-        services.save_draft(attempt, answers)
+        if not services.save_draft(attempt, answers):
+            return _timed_out(request, attempt, result_url)
         return render(
             request, "quizzes/review.html", _attempt_context(attempt, answers, next_url=next_url)
         )
-    services.submit_attempt(attempt, answers)
+    submission = services.submit_attempt(attempt, answers)
+    if submission.attempt.timed_out:
+        messages.error(request, services.time_up_message(submission.attempt))
     return redirect(result_url)
 
 
@@ -199,6 +213,57 @@ def _result_items(attempt, feedback):
     return items
 
 
+def _timed_out(request, attempt, result_url):
+    """The hard deadline passed: what was sent is ignored, the saved answers were marked."""
+    services.finalise_if_expired(attempt)
+    attempt.refresh_from_db()
+    if attempt.timed_out:
+        messages.error(request, services.time_up_message(attempt))
+    else:
+        messages.info(request, _("This attempt was already submitted."))
+    return redirect(result_url)
+
+
+def _refusal(message, status, **extra):
+    return JsonResponse({"saved": False, "error": str(message), **extra}, status=status)
+
+
+@login_required
+@require_POST
+def autosave(request, attempt_id):
+    """Save one answer as the learner goes: POST `question` (an id) and `choice` (ids, none to
+    clear). Answers JSON that never says which choice is correct."""
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("quiz"), pk=attempt_id, user=request.user
+    )
+    result_url = reverse("quizzes:result", args=[attempt.pk])
+    if not attempt.is_open:
+        return _refusal(_("This attempt was already submitted."), 409, result_url=result_url)
+    position, question = next(
+        (
+            (n, q)
+            for n, q in enumerate(attempt.snapshot, start=1)
+            if str(q["id"]) == request.POST.get("question", "")
+        ),
+        (None, None),
+    )
+    if question is None:
+        return _refusal(_("That question is not part of this attempt."), 400)
+    try:
+        chosen = AnswerField(question=question, position=position).clean(
+            request.POST.getlist("choice")
+        )
+        saved_at = services.save_answer(attempt, question["id"], chosen)
+    except ValidationError as error:
+        return _refusal(error.messages[0], 400)
+    except services.TooLate as error:
+        services.finalise_if_expired(attempt)
+        return _refusal(error, 409, closed=True, result_url=result_url)
+    except services.AttemptClosed as error:
+        return _refusal(error, 409, closed=True, result_url=result_url)
+    return JsonResponse({"saved": True, "saved_at": saved_at.isoformat()})
+
+
 @login_required
 def result(request, attempt_id):
     attempt = get_object_or_404(
@@ -207,7 +272,10 @@ def result(request, attempt_id):
         user=request.user,
     )
     if attempt.is_open:
-        return redirect("quizzes:attempt", attempt.pk)
+        if not services.finalise_if_expired(attempt):
+            return redirect("quizzes:attempt", attempt.pk)
+        messages.error(request, services.time_up_message(attempt))
+        return redirect(request.get_full_path())
     feedback = services.feedback_for(attempt)
     return render(
         request,

@@ -140,7 +140,7 @@ class TestTakingAQuiz:
 
 class TestTimeLimit:
     @pytest.mark.parametrize("policy", ["flag", "reject"])
-    def test_late_submission_is_flagged_or_rejected(self, client, learner, db, policy):
+    def test_late_submission_is_flagged_or_ignored(self, client, learner, db, policy):
         quiz = factories.make_quiz(
             time_limit_minutes=10, late_policy=policy, review_before_submit=False
         )
@@ -149,7 +149,8 @@ class TestTimeLimit:
         Attempt.objects.filter(pk=attempt.pk).update(
             deadline_at=timezone.now() - timedelta(minutes=5)
         )
-        # Even "save" is a final submission once the time is up.
+        # Even "save" is a final submission once the time is up. Under REJECT, the answers
+        # sent late are ignored: nothing was saved in time, so nothing scores.
         client.post(
             attempt_url(attempt),
             {
@@ -163,8 +164,9 @@ class TestTimeLimit:
             assert attempt.late and attempt.passed and attempt.status == "submitted"
             assert b"marked as late" in result
         else:
-            assert attempt.status == AttemptStatus.REJECTED and attempt.passed is False
-            assert b"could not be accepted" in result
+            assert attempt.status == AttemptStatus.SUBMITTED and attempt.timed_out
+            assert attempt.percent == 0 and attempt.passed is False and not attempt.late
+            assert b"Time ran out" in result
 
     def test_accommodations_extend_or_lift_the_limit(self, learner, db):
         from quizzes.models import Accommodation
