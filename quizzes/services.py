@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import blueprints
 from .models import (
     Accommodation,
     Attempt,
@@ -40,10 +41,14 @@ class QuizError(Exception):
 
 
 def draw_questions(quiz, rng):
-    """The questions for a new attempt: all, or a random draw (optionally across tags)."""
+    """The questions for a new attempt: all, or a random draw (by blueprint, or optionally
+    spread across tags). The same rng state gives the same draw."""
     questions = list(quiz.questions.prefetch_related("choices").order_by("sort_order", "pk"))
     count = quiz.questions_to_draw
-    if count and count < len(questions):
+    rows = [(row.tag, row.count) for row in quiz.blueprint.order_by("sort_order", "pk")]
+    if rows:
+        questions = blueprints.draw(questions, rows, count, rng)
+    elif count and count < len(questions):
         if quiz.draw_per_tag:
             by_tag = {}
             for question in questions:
