@@ -4,6 +4,8 @@
 ``window(user, quiz) -> datetime | None`` saying since when a learner's attempts count, for
 attempt limits and cooldowns. The host decides what a window is (the courses app: the current
 certification cycle); ``None``, as setting or as answer, means all of the learner's attempts.
+
+``QUIZZES_AUTHORING_GUIDE_URL`` (default empty): where the item-writing checks link to.
 """
 
 from django.conf import settings
@@ -22,3 +24,9 @@ def attempts_count_since(user, quiz):
     if window is None or not getattr(user, "is_authenticated", False):
         return None
     return window(user, quiz)
+
+
+def authoring_guide_url():
+    """Where the item-writing checks link to: the published docs/authoring.md. Empty: the
+    checks name the section instead of linking to it."""
+    return getattr(settings, "QUIZZES_AUTHORING_GUIDE_URL", "")

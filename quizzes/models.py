@@ -19,6 +19,9 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from .admin_forms import QuizAdminForm
+from .panels import QuizChecksPanel
+
 
 class QuestionKind(models.TextChoices):
     SINGLE = "single", _("Single answer")
@@ -131,6 +134,7 @@ class Quiz(
     )
 
     panels = [
+        QuizChecksPanel(),
         "title",
         "intro",
         MultiFieldPanel(
@@ -143,9 +147,20 @@ class Quiz(
             ],
             heading=_("Rules"),
         ),
+        InlinePanel(
+            "blueprint",
+            heading=_("Blueprint: questions per tag"),
+            label=_("Tag"),
+            help_text=_(
+                "Every attempt draws this many questions with each tag, then the rest of "
+                "“questions to draw” from the whole pool. A question with several of these "
+                "tags counts for the first row."
+            ),
+        ),
         InlinePanel("questions", heading=_("Questions"), label=_("Question"), min_num=1),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+    base_form_class = QuizAdminForm
 
     class Meta:
         verbose_name = _("quiz")
@@ -178,6 +193,29 @@ class Quiz(
 
     def get_preview_template(self, request, mode_name):
         return "quizzes/quiz_preview.html"
+
+
+class QuizBlueprintRow(Orderable):
+    """One row of a quiz's blueprint: draw this many questions with this tag every attempt."""
+
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="blueprint")
+    tag = models.CharField(
+        _("tag"), max_length=100, help_text=_("A tag used on the questions, e.g. non-punishment.")
+    )
+    count = models.PositiveSmallIntegerField(
+        _("questions"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many questions with this tag each attempt gets."),
+    )
+
+    panels = [FieldRowPanel(["tag", "count"])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("blueprint row")
+
+    def __str__(self):
+        return f"{self.tag} × {self.count}"
 
 
 class Question(Orderable, ClusterableModel):

@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import conf
+from . import blueprints, conf
 from .models import (
     Accommodation,
     Attempt,
@@ -55,10 +55,14 @@ class TooLate(QuizError):
 
 
 def draw_questions(quiz, rng):
-    """The questions for a new attempt: all, or a random draw (optionally across tags)."""
+    """The questions for a new attempt: all, or a random draw (by blueprint, or optionally
+    spread across tags). The same rng state gives the same draw."""
     questions = list(quiz.questions.prefetch_related("choices").order_by("sort_order", "pk"))
     count = quiz.questions_to_draw
-    if count and count < len(questions):
+    rows = [(row.tag, row.count) for row in quiz.blueprint.order_by("sort_order", "pk")]
+    if rows:
+        questions = blueprints.draw(questions, rows, count, rng)
+    elif count and count < len(questions):
         if quiz.draw_per_tag:
             by_tag = {}
             for question in questions:

@@ -16,7 +16,15 @@ from django.db import transaction
 
 from courses.content.sanitize import clean_rich_text
 from courses.models import Audience, CourseIndexPage, CoursePage, LessonPage, ModulePage
-from quizzes.models import Choice, FeedbackMode, Question, QuestionKind, Quiz, Scoring
+from quizzes.models import (
+    Choice,
+    FeedbackMode,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizBlueprintRow,
+    Scoring,
+)
 
 AUDIENCE_NAMES = {
     "police": "Police and law enforcement",
@@ -182,6 +190,10 @@ def import_quiz(title, data, rules, existing=None):
             for n, c in enumerate(item["choices"])
         ]
         quiz.questions.add(question)
+    quiz.blueprint = [
+        QuizBlueprintRow(tag=row["tag"], count=row["count"], sort_order=n)
+        for n, row in enumerate(data.get("blueprint", []))
+    ]
     quiz.save()
     quiz.save_revision().publish()
     return quiz
@@ -235,7 +247,8 @@ def final_assessment_lesson():
             {
                 "type": "paragraph",
                 "value": "<p>The final assessment draws 10 questions from a larger "
-                "pool, so each attempt is a little different. You need 80% to pass. "
+                "pool, with questions on every topic of the course, so each attempt is a "
+                "little different. You need 80% to pass. "
                 "You have three attempts, an hour apart, and 30 minutes for each: if "
                 "you need more time, ask the site team for an adjustment.</p>",
             },

@@ -164,6 +164,7 @@ class TestDemoCurriculum:
             final = quizzes[-1]
             assert final.questions.count() >= 15 and final.questions_to_draw == 10
             assert final.live and all(q.live for q in quizzes)
+            assert final.blueprint.filter(tag="CSAM").exists(), course.title
             for question in final.questions.all():
                 assert any(c.is_correct for c in question.choices.all()), question.text
         learner = User.objects.get(email="learner@example.org")

@@ -23,6 +23,7 @@ def quiz_form(**extra):
             "late_policy": "flag",
             "feedback_mode": "without_key",
             "review_before_submit": "on",
+            "blueprint": inline_formset([]),
             "questions": inline_formset(
                 [
                     {
