@@ -14,6 +14,8 @@ from .admin_views import QuizAnalysisView, QuizUnpublishView, analysis_url, can_
 from .item_checks import check_quiz
 from .models import Accommodation, Quiz
 
+converters.register()  # before the viewsets build their URLs with <id:...>
+
 
 class QuizViewSet(SnippetViewSet):
     model = Quiz
@@ -22,6 +24,7 @@ class QuizViewSet(SnippetViewSet):
     list_display = ["title", "pass_mark", "attempts_allowed", "time_limit_minutes", "live"]
     search_fields = ["title"]
     unpublish_view_class = QuizUnpublishView
+    pk_path_converter = "id"  # a 404 for ids beyond 64 bits
 
 
 class AccommodationViewSet(SnippetViewSet):

@@ -104,7 +104,7 @@ def editor_form(rows, questions_to_draw=2):
             "questions_to_draw": questions_to_draw,
             "time_limit_minutes": 0,
             "late_policy": "flag",
-            "feedback_mode": "after_each",
+            "feedback_mode": "key_when_done",
             "blueprint": inline_formset([{"tag": tag, "count": count} for tag, count in rows]),
             "questions": inline_formset(
                 [

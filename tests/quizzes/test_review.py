@@ -30,7 +30,8 @@ def quiz_form(title, question_text, quiz=None, **extra):
             "questions_to_draw": 0,
             "time_limit_minutes": 0,
             "late_policy": "flag",
-            "feedback_mode": "after_each",
+            "feedback_mode": "key_when_done",
+            "blueprint": inline_formset([]),
             "questions": inline_formset(
                 [
                     {
