@@ -402,10 +402,15 @@ class Feedback:
 
 def key_released(user, quiz):
     """May the learner see this quiz's answer key? Only once they have passed it or used every
-    attempt, and never while an attempt is open (an old result page would be a crib sheet)."""
+    attempt in the current window (the host's certification cycle: a pass in an earlier cycle
+    releases nothing), and never while an attempt is open (an old result page would be a crib
+    sheet)."""
     attempts = Attempt.objects.filter(user=user, quiz=quiz)
     if attempts.filter(status=AttemptStatus.IN_PROGRESS).exists():
         return False
+    since = conf.attempts_count_since(user, quiz)
+    if since is not None:
+        attempts = attempts.filter(started_at__gte=since)
     if attempts.filter(passed=True).exists():
         return True
     return bool(quiz.attempts_allowed) and attempts.count() >= quiz.attempts_allowed
@@ -417,7 +422,7 @@ def feedback_for(attempt):
     quiz = attempt.quiz
     if attempt.is_open or quiz.feedback_mode == FeedbackMode.NEVER:
         return Feedback()
-    released = key_released(attempt.user_id, quiz)
+    released = key_released(attempt.user, quiz)
     if quiz.summative and not released:
         return Feedback()
     key = released and quiz.feedback_mode == FeedbackMode.KEY_WHEN_DONE

@@ -118,6 +118,24 @@ class TestPassesBelongToACycle:
         assert lesson.id in done_in(second)  # this cycle's pass completes this cycle's lesson
         assert "used all 1 attempts" in quiz_services.start_refusal(learner, quiz)
 
+    def test_a_pass_in_cycle_one_does_not_release_the_key_in_cycle_two(
+        self, client, learner, course, django_capture_on_commit_callbacks
+    ):
+        course_page, lessons = course
+        quiz = factories.make_quiz(attempts_allowed=3, feedback_mode="key_when_done")
+        lessons[1].quiz = quiz
+        lessons[1].save()
+        first, _ = progress.enrol(learner, course_page)
+        pass_quiz(learner, quiz, django_capture_on_commit_callbacks)
+        start_second_cycle(learner, course_page, first)
+        with django_capture_on_commit_callbacks(execute=True):
+            attempt = quiz_services.start_attempt(learner, quiz)
+            quiz_services.submit_attempt(attempt, answers(attempt, correct=False))
+        client.force_login(learner)
+        page = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+        assert "Correct answer" not in page and "key-mark" not in page
+        assert not quiz_services.key_released(learner, quiz)
+
     def test_without_a_window_every_attempt_counts(self, learner, quiz_lesson, settings):
         settings.QUIZZES_ATTEMPT_WINDOW = None
         course_page, _lesson, quiz = quiz_lesson
