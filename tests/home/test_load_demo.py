@@ -175,8 +175,11 @@ class TestDemoCurriculum:
         from quizzes.analysis import analyse_quiz
         from quizzes.models import Quiz
 
+        titles = set(Quiz.objects.values_list("title", flat=True))
+        assert {"Police course: final assessment", "Spotting the signs and first contact"} <= titles
+        assert not any(":" in title and title.endswith("module quiz") for title in titles)
         analysis = analyse_quiz(
-            Quiz.objects.get(title="Check your understanding: Understanding sex trafficking")
+            Quiz.objects.get(title="What sex trafficking is: check your understanding")
         )
         assert analysis.test.attempts == 12
         assert 0 < analysis.test.mean < 100
