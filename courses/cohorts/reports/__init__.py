@@ -234,12 +234,20 @@ def time_on_task_expression(course_id):
     return _current_value(course_id, Coalesce(Subquery(spent), Value(0)), IntegerField())
 
 
-def quizzes_passed_expression(quiz_ids):
-    """How many of the course's quizzes the member has passed (any attempt)."""
+def _passes_this_cycle(course_id, quiz_ids):
+    """Passing attempts at the course's quizzes started in the attempt's owner's current
+    cycle of the course (a pass from an earlier certification cycle does not count)."""
+    cycle_start = Subquery(_current_enrolments(course_id).values("enrolled_at")[:1])
+    return Attempt.objects.filter(quiz_id__in=quiz_ids, passed=True, started_at__gte=cycle_start)
+
+
+def quizzes_passed_expression(quiz_ids, course_id):
+    """How many of the course's quizzes the member has passed in their current cycle."""
     if not quiz_ids:
         return Value(0, output_field=IntegerField())
     passed = (
-        Attempt.objects.filter(user_id=OuterRef("user_id"), quiz_id__in=quiz_ids, passed=True)
+        _passes_this_cycle(course_id, quiz_ids)
+        .filter(user_id=OuterRef("user_id"))
         .order_by()
         .values("user_id")
         .annotate(n=Count("quiz_id", distinct=True))
@@ -384,7 +392,7 @@ class CohortReport:
             last_activity=_current_value(course_id, "last_activity_at"),
             completed_at=_current_value(course_id, "completed_at"),
             enrolment_due_at=_current_value(course_id, "due_at"),
-            quizzes_passed=quizzes_passed_expression(self.quiz_ids),
+            quizzes_passed=quizzes_passed_expression(self.quiz_ids, self.course_id),
             time_on_task=time_on_task_expression(course_id),
             certificate_state=certificate_state_expression(course_id, self.now),
             certificate_expires_at=Subquery(_certificates(course_id).values("expires_at")[:1]),
@@ -481,9 +489,9 @@ class CohortReport:
 
     def _summary_queryset(self):
         if self.quiz_ids:
-            # Uncorrelated, like the certificates: read once, not once per member.
+            # One query for the whole cohort: passes in each member's current cycle.
             passed_all = (
-                Attempt.objects.filter(quiz_id__in=self.quiz_ids, passed=True)
+                _passes_this_cycle(self.course_id, self.quiz_ids)
                 .order_by()
                 .values("user_id")
                 .annotate(n=Count("quiz_id", distinct=True))

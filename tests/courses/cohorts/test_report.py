@@ -253,6 +253,38 @@ class TestStatuses:
         assert (row["quizzes_passed"], row["quizzes_total"]) == (1, 2)
         assert "1 of 2 passed" in page_text(response)
 
+    def test_a_pass_from_an_earlier_cycle_does_not_count(
+        self, client, manager, cohort, course, mixed
+    ):
+        from quizzes.models import Attempt
+
+        quiz = factories.make_quiz(title="Quiz once")
+        lesson = course[1][0]
+        lesson.quiz = quiz
+        lesson.save_revision().publish()
+        cleo = mixed["Cleo"]
+        enrolment = Enrolment.objects.get(user=cleo)
+        Attempt.objects.create(
+            user=cleo,
+            quiz=quiz,
+            number=1,
+            status="submitted",
+            snapshot=[],
+            passed=True,
+            pass_mark=80,
+            submitted_at=enrolment.enrolled_at - timedelta(days=400),
+        )
+        Attempt.objects.filter(user=cleo).update(
+            started_at=enrolment.enrolled_at - timedelta(days=400)
+        )
+        client.force_login(manager)
+        response = client.get(cohort_url(cohort, q="cleo"))
+        [row] = response.context["rows"]
+        assert (row["quizzes_passed"], row["quizzes_total"]) == (0, 1)
+        Attempt.objects.filter(user=cleo).update(started_at=timezone.now())
+        [row] = client.get(cohort_url(cohort, q="cleo")).context["rows"]
+        assert row["quizzes_passed"] == 1
+
 
 class TestSummary:
     def test_figures_for_a_large_enough_cohort(self, client, manager, cohort, mixed):
