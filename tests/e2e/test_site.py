@@ -69,8 +69,8 @@ def test_sign_up_then_log_out_and_in(page, site, assert_accessible):
     page.get_by_label("Email address").fill("New.Trainee@example.org")
     page.get_by_label("Password").fill("a-long-unusual-passphrase")
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/account/")
-    assert page.get_by_role("heading", name="Your account").is_visible()
+    page.wait_for_url("**/learning/")
+    assert page.get_by_role("heading", name="My learning").is_visible()
 
 
 def test_sign_up_errors_are_announced_in_text(page, site, assert_accessible):

@@ -111,7 +111,7 @@ def two_servers(tmp_path_factory):
                 process.kill()
 
 
-def wait_for_a_fresh_minute():
+def wait_for_a_fresh_minute():  # as the fresh_minute fixture in tests/conftest.py
     """Counters are per clock minute: start early in one so the run does not straddle two."""
     if time.time() % 60 > 40:
         time.sleep(61 - time.time() % 60)

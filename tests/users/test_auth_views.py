@@ -47,6 +47,7 @@ class TestSignUpView:
     def test_sign_up_creates_an_unverified_account_and_sends_a_confirmation(self, client):
         response = self.post(client)
         assert response.status_code == 302
+        assert response["Location"] == reverse("account")  # where confirming is explained
         user = User.objects.get()
         assert user.email == "new.person@example.org"
         assert user.first_name == "Nokuthula"
@@ -108,9 +109,10 @@ class TestSignUpView:
 
 
 class TestLoginLogout:
-    def test_login_with_email_in_any_case(self, client, learner):
+    def test_login_with_email_in_any_case_lands_on_my_learning(self, client, learner):
         response = login(client, "Learner@Example.org")
         assert response.status_code == 302
+        assert response["Location"] == reverse("courses:dashboard")
         assert client.get(reverse("account")).status_code == 200
 
     def test_wrong_password_is_a_clear_error(self, client, learner):

@@ -111,7 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "account"
+LOGIN_REDIRECT_URL = "courses:dashboard"  # after login: My learning (or `next`)
 LOGOUT_REDIRECT_URL = "/"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -137,6 +137,8 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an unknown address emails 
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# After sign-up: the account page, which asks the person to confirm their address.
+ACCOUNT_SIGNUP_REDIRECT_URL = "account"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{env_str('SITE_NAME', 'Lantern')}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not env_bool("DEBUG", False) else "http"
 # Rate limits count per account ("key") and per client address ("ip"). Police stations and

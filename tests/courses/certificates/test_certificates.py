@@ -92,6 +92,7 @@ class TestVerify:
         Certificate.objects.filter(pk=certificate.pk).update(revoked_at=timezone.now())
         assert b"Revoked certificate" in client.get(url).content
 
+    @pytest.mark.usefixtures("fresh_minute")
     def test_lookups_are_rate_limited(self, client, certificate):
         url = reverse("courses:verify_code", args=[certificate.code])
         statuses = [client.get(url).status_code for _ in range(35)]

@@ -238,6 +238,7 @@ class TestStatusEndpoint:
             assert response.status_code == 404
             assert response.json() == {"error": "not_found"}
 
+    @pytest.mark.usefixtures("fresh_minute")
     def test_lookups_are_rate_limited_with_the_verify_page(self, client, certificate):
         for _ in range(20):
             client.get(reverse("courses:verify_code", args=[certificate.code]))

@@ -57,6 +57,7 @@ class TestJoinFormView:
         assert response.status_code == 404
         assert b"We could not find a cohort with that code" in response.content
 
+    @pytest.mark.usefixtures("fresh_minute")
     def test_lookups_are_rate_limited_per_address(self, client, cohort):
         """Guessing is what is limited: unknown codes count against a low limit."""
         for _ in range(JOIN_MISSES_PER_MINUTE):
@@ -74,6 +75,7 @@ class TestJoinFormView:
             assert client.get(join_url(cohort)).status_code == 200
         assert client.get(self.url, {"code": "AAAA-BBBB-CCCC"}).status_code == 404
 
+    @pytest.mark.usefixtures("fresh_minute")
     def test_behind_a_trusted_proxy_each_visitor_counts_alone(self, client, cohort, settings):
         settings.LANTERN_TRUSTED_PROXY_COUNT = 1
         proxy = {"REMOTE_ADDR": "10.0.0.1"}
@@ -264,6 +266,7 @@ class TestJoinPage:
         assert client.put(join_url(cohort)).status_code == 405
         assert client.delete(join_url(cohort)).status_code == 405
 
+    @pytest.mark.usefixtures("fresh_minute")
     def test_join_links_are_rate_limited_too(self, client, cohort):
         for _ in range(JOIN_MISSES_PER_MINUTE):
             client.get(join_url(cohort, "AAAABBBBCCCC"))
