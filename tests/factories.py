@@ -276,6 +276,8 @@ def make_page_tour(learner, manager, home=None):
             "/verify/",
             f"/verify/{certificate.code}/",
             f"/join/{cohort.invite_code}/",
+            "/privacy/",
+            "/accessibility/",
         ],
         "learner": [
             home.url,

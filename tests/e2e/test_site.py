@@ -117,6 +117,19 @@ def test_exit_button_is_first_tab_stop_and_works_by_keyboard(page, site):
     page.wait_for_url(BBC)
 
 
+@pytest.mark.parametrize(
+    "link, heading",
+    [("Privacy notice", "Privacy notice"), ("Accessibility statement", "Accessibility statement")],
+)
+def test_privacy_and_accessibility_pages_from_the_footer(
+    page, site, assert_accessible, link, heading
+):
+    page.goto("/")
+    page.get_by_role("navigation", name="Footer").get_by_role("link", name=link).click()
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert_accessible(page)
+
+
 def test_helplines_page(page, site, assert_accessible):
     page.goto("/")
     page.get_by_role("link", name="Get support now").click()

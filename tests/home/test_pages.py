@@ -23,7 +23,15 @@ def first_focusable(document):
     return document.body.find(FOCUSABLE)
 
 
-SAFE_LAYOUT_URLS = ["/", "/support/", "/quick-exit/", "/account/login/", "/account/signup/"]
+SAFE_LAYOUT_URLS = [
+    "/",
+    "/support/",
+    "/quick-exit/",
+    "/privacy/",
+    "/accessibility/",
+    "/account/login/",
+    "/account/signup/",
+]
 
 
 class TestSafeLayout:

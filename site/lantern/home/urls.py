@@ -5,4 +5,6 @@ from . import views
 urlpatterns = [
     path("support/", views.support, name="support"),
     path("quick-exit/", views.quick_exit, name="quick_exit"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
 ]

@@ -24,6 +24,26 @@ def quick_exit(request):
     return render(request, "home/quick_exit.html")
 
 
+def privacy(request):
+    """The privacy notice for learners: what is kept, who sees it, for how long, their rights."""
+    return render(
+        request,
+        "home/privacy.html",
+        {
+            "contact_email": settings.LANTERN_CONTACT_EMAIL,
+            "min_group_size": settings.LANTERN_COHORT_MIN_GROUP_SIZE,
+            "idle_minutes": settings.LANTERN_SESSION_IDLE_SECONDS // 60,
+        },
+    )
+
+
+def accessibility(request):
+    """The accessibility statement: the standard aimed for, what is tested, known issues."""
+    return render(
+        request, "home/accessibility.html", {"contact_email": settings.LANTERN_CONTACT_EMAIL}
+    )
+
+
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
     """A 500 page that needs no database and says nothing about the error."""

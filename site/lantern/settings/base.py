@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment variables configure a deployment."""
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -192,6 +193,8 @@ STORAGES = {
 # Email: EMAIL_URL, e.g. smtp://user:password@smtp.example.org:587 (console:// in development).
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lantern <lantern@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where learners write about privacy or accessibility: shown on /privacy/ and /accessibility/.
+LANTERN_CONTACT_EMAIL = env_str("CONTACT_EMAIL") or parseaddr(DEFAULT_FROM_EMAIL)[1]
 globals().update(email_config(env_str("EMAIL_URL", "console://")))
 
 # Background work: django-tasks. Immediate by default; production uses the database backend.
