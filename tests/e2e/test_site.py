@@ -108,13 +108,51 @@ def test_typing_capitals_does_not_trigger_quick_exit(page, site):
     assert page.url.endswith("/account/login/")
 
 
-def test_exit_button_is_first_tab_stop_and_works_by_keyboard(page, site):
+def test_skip_link_is_first_tab_stop_then_exit_which_works_by_keyboard(page, site):
     page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").is_visible()
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('data-quick-exit')")
     assert focused is not None
     page.keyboard.press("Enter")
     page.wait_for_url(BBC)
+
+
+def test_skip_link_moves_focus_to_the_main_content(page, site):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_failed_sign_up_moves_focus_to_the_error_summary(page, site):
+    from playwright.sync_api import expect
+
+    page.goto("/account/signup/")
+    page.get_by_label("Email address").fill("not-an-address")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create account").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    assert "Enter a valid email address" in summary.inner_text()
+    assert summary.evaluate("element => element.matches(':focus-visible')")
+    page.goto("/account/signup/")
+    page.wait_for_load_state()
+    assert page.evaluate("document.activeElement === document.body")
+
+
+def test_every_part_of_the_home_page_is_in_a_landmark(page, site):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto("/")
+    results = Axe().run(page)
+    reported = {violation["id"] for violation in results.response["violations"]}
+    assert "region" not in reported
+    bar = page.get_by_role("complementary", name="Leave this site or get support")
+    assert bar.locator("[data-quick-exit]").is_visible()
+    assert bar.get_by_role("link", name="Get support now").is_visible()
 
 
 def test_helplines_page(page, site, assert_accessible):
