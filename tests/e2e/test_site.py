@@ -1,5 +1,7 @@
 """The home page, sign-up and login, quick exit and the helplines page, in a real browser."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -7,6 +9,83 @@ from tests import factories
 
 BBC = "https://www.bbc.co.uk/weather"
 PASSWORD = "a-long-unusual-passphrase"
+
+# Focuses the element, then reads what the browser paints: its colours while focused and the
+# background colour next to it (the nearest ancestor that paints one).
+FOCUSED_STYLE = """
+(selector) => {
+  const element = document.querySelector(selector);
+  element.focus();
+  const style = getComputedStyle(element);
+  let adjacent = "rgb(255, 255, 255)";
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const background = getComputedStyle(node).backgroundColor;
+    if (background !== "transparent" && !/rgba\\(.*, 0\\)$/.test(background)) {
+      adjacent = background;
+      break;
+    }
+  }
+  return {
+    focused: document.activeElement === element,
+    focusVisible: element.matches(":focus-visible"),
+    color: style.color,
+    background: style.backgroundColor,
+    boxShadow: style.boxShadow,
+    outline: style.outlineStyle === "none" ? "" : style.outlineColor,
+    adjacent: adjacent,
+  };
+}
+"""
+
+
+def colours(css):
+    """The opaque colours in a computed CSS value, as (r, g, b) tuples."""
+    found = []
+    for match in re.finditer(r"rgba?\(([^)]*)\)", css):
+        parts = [float(part) for part in re.split(r"[,\s/]+", match.group(1).strip())]
+        if len(parts) == 3 or parts[3] == 1:
+            found.append(tuple(parts[:3]))
+    return found
+
+
+def relative_luminance(rgb):
+    """WCAG 2.2 relative luminance of an sRGB colour."""
+
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(value) for value in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first, second):
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_contrast_helper_matches_known_ratios():
+    assert round(contrast((255, 255, 255), (0, 0, 0)), 1) == 21.0
+    assert round(contrast((255, 221, 0), (255, 255, 255)), 2) == 1.35  # the old white on yellow
+    assert round(contrast((11, 12, 12), (255, 221, 0)), 1) == 14.5
+    assert colours("rgb(1, 2, 3) 0px 4px 0px 0px, rgba(0, 0, 0, 0) 0px") == [(1, 2, 3)]
+
+
+def assert_readable_focus(page, selector):
+    """While focused: text on the yellow fill >= 4.5:1, indicator vs its surroundings >= 3:1."""
+    style = page.evaluate(FOCUSED_STYLE, selector)
+    assert style["focused"] and style["focusVisible"], (selector, style)
+    (text,) = colours(style["color"])
+    (fill,) = colours(style["background"])
+    (adjacent,) = colours(style["adjacent"])
+    assert fill == (255, 221, 0), (selector, style)
+    assert contrast(text, fill) >= 4.5, (selector, style)
+    # The indicator is the yellow fill plus the bar under it: on a light background the dark
+    # bar carries the contrast, on the dark header the yellow does.
+    indicator = [fill, *colours(style["boxShadow"]), *colours(style["outline"])]
+    best = max(contrast(colour, adjacent) for colour in indicator)
+    assert best >= 3, (selector, style)
+    return style
 
 
 def log_in(page, email, next_url):
@@ -108,8 +187,11 @@ def test_typing_capitals_does_not_trigger_quick_exit(page, site):
     assert page.url.endswith("/account/login/")
 
 
-def test_exit_button_is_first_tab_stop_and_works_by_keyboard(page, site):
+def test_skip_link_is_first_tab_stop_then_exit_which_works_by_keyboard(page, site):
     page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").is_visible()
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('data-quick-exit')")
     assert focused is not None
@@ -128,6 +210,78 @@ def test_privacy_and_accessibility_pages_from_the_footer(
     page.get_by_role("navigation", name="Footer").get_by_role("link", name=link).click()
     assert page.get_by_role("heading", level=1).inner_text() == heading
     assert_accessible(page)
+
+
+def test_skip_link_moves_focus_to_the_main_content(page, site):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_focused_controls_keep_readable_text_and_a_visible_indicator(page, site):
+    page.goto("/account/signup/")
+    page.keyboard.press("Tab")  # keyboard use: later focus() calls show the focus style too
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.hasAttribute('data-quick-exit')")
+    exit_style = assert_readable_focus(page, "[data-quick-exit]")
+    assert (11, 12, 12) in colours(exit_style["boxShadow"])  # the black bar underneath
+    assert_readable_focus(page, ".safety-bar__support")
+    assert_readable_focus(page, ".skip-link")
+    assert_readable_focus(page, ".site-nav a")
+    assert_readable_focus(page, ".site-header__brand")
+    button_style = assert_readable_focus(page, "form .button")
+    assert (11, 12, 12) in colours(button_style["boxShadow"])
+    assert_readable_focus(page, "main p a")
+
+
+def test_log_out_button_in_the_navigation_is_readable_when_focused(page, site, make_user):
+    make_user("reader@example.org", password=PASSWORD)
+    log_in(page, "reader@example.org", "/learning/")
+    page.keyboard.press("Tab")
+    assert_readable_focus(page, ".site-nav .link-button")
+    assert_readable_focus(page, ".site-nav a")
+
+
+def test_navigation_and_form_targets_are_at_least_24_pixels(page, site):
+    page.goto("/account/signup/")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_load_state()
+    selectors = [".safety-bar a", ".site-nav a", "form .button", ".error-summary a"]
+    for selector in selectors:
+        targets = page.locator(selector)
+        assert targets.count() > 0, selector
+        for index in range(targets.count()):
+            box = targets.nth(index).bounding_box()
+            assert box["width"] >= 24 and box["height"] >= 24, (selector, index, box)
+
+
+def test_failed_sign_up_moves_focus_to_the_error_summary(page, site):
+    from playwright.sync_api import expect
+
+    page.goto("/account/signup/")
+    page.get_by_label("Email address").fill("not-an-address")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create account").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    assert "Enter a valid email address" in summary.inner_text()
+    assert summary.evaluate("element => element.matches(':focus-visible')")
+    page.goto("/account/signup/")
+    page.wait_for_load_state()
+    assert page.evaluate("document.activeElement === document.body")
+
+
+def test_every_part_of_the_home_page_is_in_a_landmark(page, site):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto("/")
+    results = Axe().run(page)
+    reported = {violation["id"] for violation in results.response["violations"]}
+    assert "region" not in reported
+    bar = page.get_by_role("complementary", name="Leave this site or get support")
+    assert bar.locator("[data-quick-exit]").is_visible()
+    assert bar.get_by_role("link", name="Get support now").is_visible()
 
 
 def test_helplines_page(page, site, assert_accessible):

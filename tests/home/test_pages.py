@@ -1,4 +1,4 @@
-"""Every page shares the safe layout: quick exit first, support link, landmarks."""
+"""Every page shares the safe layout: skip link, then quick exit, support link, landmarks."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -19,8 +19,12 @@ def soup(response):
     return BeautifulSoup(response.content, "html.parser")
 
 
-def first_focusable(document):
-    return document.body.find(FOCUSABLE)
+def first_after_skip_link(document):
+    """The first focusable element after the skip link, checking that the skip link comes first."""
+    skip_link, following = document.body.find_all(FOCUSABLE, limit=2)
+    assert "skip-link" in skip_link.get("class", [])
+    assert skip_link["href"] == "#main-content"
+    return following
 
 
 SAFE_LAYOUT_URLS = [
@@ -36,11 +40,11 @@ SAFE_LAYOUT_URLS = [
 
 class TestSafeLayout:
     @pytest.mark.parametrize("url", SAFE_LAYOUT_URLS)
-    def test_quick_exit_is_first_and_support_link_is_present(self, client, home_page, url):
+    def test_skip_link_then_quick_exit_then_support_link(self, client, home_page, url):
         response = client.get(url)
         assert response.status_code == 200
         document = soup(response)
-        exit_link = first_focusable(document)
+        exit_link = first_after_skip_link(document)
         assert exit_link.has_attr("data-quick-exit")
         assert exit_link["href"] == "https://www.bbc.co.uk/weather"
         assert "Exit this page" in exit_link.get_text()
@@ -59,7 +63,7 @@ class TestSafeLayout:
     def test_quick_exit_target_is_configurable(self, client, home_page, settings):
         settings.LANTERN_QUICK_EXIT_URL = "https://weather.example.org/"
         document = soup(client.get("/"))
-        assert first_focusable(document)["href"] == "https://weather.example.org/"
+        assert first_after_skip_link(document)["href"] == "https://weather.example.org/"
 
     def test_no_external_assets(self, client, home_page):
         document = soup(client.get("/"))
@@ -150,7 +154,7 @@ class TestErrorPages:
         assert response.status_code == 404
         document = soup(response)
         assert "Page not found" in document.h1.get_text()
-        assert first_focusable(document).has_attr("data-quick-exit")
+        assert first_after_skip_link(document).has_attr("data-quick-exit")
         assert document.select_one("a.safety-bar__support")
 
     @pytest.mark.urls("tests.urls")
@@ -161,4 +165,4 @@ class TestErrorPages:
         assert b"Sorry, something went wrong" in response.content
         assert b"secret internal detail" not in response.content
         assert b"Traceback" not in response.content
-        assert first_focusable(soup(response)).has_attr("data-quick-exit")
+        assert first_after_skip_link(soup(response)).has_attr("data-quick-exit")

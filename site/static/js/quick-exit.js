@@ -1,6 +1,6 @@
 /*
  * Quick exit, after the GOV.UK "Exit this page" component.
- * - The "Exit this page" link is the first focusable element on every page. Without
+ * - The "Exit this page" link is the first tab stop after the skip link on every page. Without
  *   JavaScript it is an ordinary link to a neutral site.
  * - With JavaScript, activating it (or pressing Shift three times within five seconds)
  *   blanks the page at once and replaces the current history entry with the neutral site,
