@@ -314,3 +314,30 @@ class TestTimeOnTask:
         data = privacy.export_user_data(learner)
         assert data["enrolments"][0]["time_spent_seconds"] >= 360
         assert data["lesson_progress"][0]["time_spent_seconds"] >= 360
+
+
+class TestOnePrimaryActionPerLessonState:
+    def buttons(self, client, lesson):
+        html = client.get(lesson.url).content.decode()
+        return {
+            "mark_complete": "Mark complete and continue" in html,
+            "take_quiz": "Go to the quiz" in html,
+            "pass_first": "Pass the quiz above to complete this lesson" in html,
+            "next_lesson": 'Next lesson<span class="visually-hidden">' in html,
+        }
+
+    def test_a_quiz_to_pass_replaces_mark_complete_then_next_lesson_follows(
+        self, client, learner, quiz_lesson, django_capture_on_commit_callbacks
+    ):
+        course_page, lesson, quiz = quiz_lesson
+        course_page.completion_rule = "lessons_and_quizzes"
+        course_page.save_revision().publish()
+        progress.enrol(learner, course_page)
+        client.force_login(learner)
+        before = self.buttons(client, lesson)
+        assert before["take_quiz"] and before["pass_first"]
+        assert not before["mark_complete"] and not before["next_lesson"]
+        pass_quiz(learner, quiz, django_capture_on_commit_callbacks)
+        after = self.buttons(client, lesson)
+        assert not after["mark_complete"] and not after["pass_first"]
+        assert after["next_lesson"]
