@@ -111,14 +111,8 @@ def two_servers(tmp_path_factory):
                 process.kill()
 
 
-def wait_for_a_fresh_minute():  # as the fresh_minute fixture in tests/conftest.py
-    """Counters are per clock minute: start early in one so the run does not straddle two."""
-    if time.time() % 60 > 40:
-        time.sleep(61 - time.time() % 60)
-
-
+@pytest.mark.usefixtures("fresh_minute")
 def test_verify_limit_is_shared_by_both_servers(two_servers):
-    wait_for_a_fresh_minute()
     guesser, colleague = "203.0.113.7", "198.51.100.4"
     statuses = [
         get(two_servers[n % 2], "/verify/?code=AAAA-BBBB-CCCC", guesser)
@@ -132,8 +126,8 @@ def test_verify_limit_is_shared_by_both_servers(two_servers):
     assert get(two_servers[1], "/verify/?code=AAAA-BBBB-CCCC", colleague) != 429
 
 
+@pytest.mark.usefixtures("fresh_minute")
 def test_join_guesses_are_limited_across_both_servers(two_servers):
-    wait_for_a_fresh_minute()
     guesser = "203.0.113.99"
     for n in range(JOIN_MISSES_PER_MINUTE):
         assert get(two_servers[n % 2], "/join/?code=AAAA-BBBB-CCCC", guesser) == 404

@@ -3,6 +3,7 @@
 import time
 
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -49,9 +50,8 @@ def needs_second_factor(user):
 
 
 def has_second_factor(user):
-    return Authenticator.objects.filter(
-        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
+    """An authenticator app or a security key (recovery codes alone do not count)."""
+    return is_mfa_enabled(user, types=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
 
 
 class RequireTwoFactorMiddleware:
