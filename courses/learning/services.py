@@ -348,22 +348,40 @@ def complete_lesson(enrolment, lesson):
             completed_at=now, time_spent_seconds=F("time_spent_seconds") + spent
         )
         lessons = course_lessons(enrolment.course)
-        all_done = recompute_progress(enrolment, lessons=lessons)
-        course_newly = False
-        if all_done:
-            course_newly = bool(
-                Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
-                    completed_at=now
-                )
-            )
-            if course_newly:
-                enrolment.completed_at = now
+        course_newly = _complete_course_if_done(enrolment, lessons, now)
         if newly:
             transaction.on_commit(
                 lambda: lesson_completed.send(sender=Enrolment, enrolment=enrolment, lesson=lesson)
             )
-        if course_newly:
-            transaction.on_commit(
-                lambda: course_completed.send(sender=Enrolment, enrolment=enrolment)
-            )
     return CompletionResult(bool(newly), course_newly, enrolment, lessons)
+
+
+def _complete_course_if_done(enrolment, lessons, now):
+    """Store fresh progress; when every lesson is done, record the completion exactly once
+    and send `course_completed` after commit. Returns whether it was completed now."""
+    if not recompute_progress(enrolment, lessons=lessons):
+        return False
+    course_newly = bool(
+        Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
+            completed_at=now
+        )
+    )
+    if course_newly:
+        enrolment.completed_at = now
+        transaction.on_commit(lambda: course_completed.send(sender=Enrolment, enrolment=enrolment))
+    return course_newly
+
+
+def finish_course(enrolment):
+    """Complete the course for a learner who has done every lesson it has now: lessons they
+    had left may have been removed since, and removing content never completes a course by
+    itself. Returns whether the course was completed now (False if lessons remain)."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=enrolment.pk)
+        )
+        if enrolment.completed_at is not None:
+            return False
+        return _complete_course_if_done(enrolment, course_lessons(enrolment.course), timezone.now())

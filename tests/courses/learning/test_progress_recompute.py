@@ -177,6 +177,49 @@ class TestCompletionIsKept:
         assert not Certificate.objects.filter(enrolment=enrolment).exists()
 
 
+class TestFinishTheCourse:
+    def finish_url(self, course_page):
+        return reverse("courses:finish_course", args=[course_page.pk])
+
+    def test_a_learner_whose_remaining_lessons_were_removed_finishes_it_themselves(
+        self, client, taking, learner, commit
+    ):
+        course_page, lessons, enrolment = taking
+        for lesson in lessons[1:3]:
+            commit(progress.complete_lesson, enrolment, lesson)
+        commit(lessons[3].delete)
+        client.force_login(learner)
+        page = text(client.get(course_page.url))
+        assert "100% complete · 3 of 3 lessons" in page
+        assert "Finish the course" in page
+        response = commit(client.post, self.finish_url(course_page), follow=True)
+        page = text(response)
+        assert "You have completed Test course. Well done." in page
+        assert "Finish the course" not in page
+        enrolment.refresh_from_db()
+        assert enrolment.completed_at is not None
+        assert Certificate.objects.filter(enrolment=enrolment).count() == 1
+
+    def test_finishing_with_lessons_left_completes_nothing(self, client, taking, learner):
+        course_page, lessons, enrolment = taking
+        client.force_login(learner)
+        assert "Finish the course" not in text(client.get(course_page.url))
+        page = text(client.post(self.finish_url(course_page), follow=True))
+        assert "There are lessons still to complete." in page
+        enrolment.refresh_from_db()
+        assert enrolment.completed_at is None
+        assert client.get(self.finish_url(course_page)).status_code == 405
+
+    def test_only_enrolled_learners_can_finish(self, client, course, make_user):
+        course_page, _lessons = course
+        url = self.finish_url(course_page)
+        assert reverse("account_login") in client.post(url)["Location"]
+        client.force_login(make_user("someone@example.org"))
+        response = client.post(url)
+        assert response.status_code == 403
+        assert not Enrolment.objects.exists()
+
+
 class TestRecomputeCost:
     def enrol_many(self, course_page, lessons, count, start):
         users = get_user_model().objects.bulk_create(
