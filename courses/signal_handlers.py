@@ -7,6 +7,7 @@ from courses import audit
 from courses.certificates import services as certificates
 from courses.cohorts import access as cohort_access
 from courses.learning import quiz_link
+from courses.learning import services as learning
 
 
 def issue_certificate_on_completion(sender, enrolment, **kwargs):
@@ -45,13 +46,40 @@ def record_admin_login(sender, request, user, **kwargs):
         audit.record(user, audit.ADMIN_LOGIN, user)
 
 
+def recompute_progress_on_publish(sender, instance, **kwargs):
+    """page_published / page_unpublished of a module or lesson: the course's lesson count
+    changed, so its learners' stored progress is recomputed (once per transaction)."""
+    learning.schedule_progress_recompute(learning.course_id_for_path(instance.path))
+
+
+def recompute_progress_on_move(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    """post_page_move of a module or lesson: recompute the course it left and the course it
+    joined (the same course when it was only reordered: the next lesson may change)."""
+    before = learning.course_id_for_path(parent_page_before.path)
+    after = learning.course_id_for_path(instance.path)
+    learning.schedule_progress_recompute(before)
+    if after != before:
+        learning.schedule_progress_recompute(after)
+
+
+def remember_course_before_delete(sender, instance, **kwargs):
+    """pre_delete of a module or lesson: note its course while the tree still holds it."""
+    instance._lantern_course_id = learning.course_id_for_path(instance.path)
+
+
+def recompute_progress_on_delete(sender, instance, **kwargs):
+    """post_delete of a module or lesson: recompute its course once the deletion commits."""
+    learning.schedule_progress_recompute(getattr(instance, "_lantern_course_id", None))
+
+
 def connect():
     """Connect every receiver (called once, from `CoursesConfig.ready()`)."""
     from django.apps import apps
     from django.contrib.auth.signals import user_logged_in
-    from django.db.models.signals import m2m_changed
+    from django.db.models.signals import m2m_changed, post_delete, pre_delete
+    from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from courses.models import Organisation
+    from courses.models import LessonPage, ModulePage, Organisation
     from courses.signals import course_completed
     from quizzes.signals import attempt_submitted
 
@@ -71,3 +99,17 @@ def connect():
         dispatch_uid="courses_forget_can_manage",
     )
     user_logged_in.connect(record_admin_login, dispatch_uid="courses_record_admin_login")
+    for model in (ModulePage, LessonPage):
+        name = model.__name__.lower()
+        for signal, receiver in (
+            (page_published, recompute_progress_on_publish),
+            (page_unpublished, recompute_progress_on_publish),
+            (post_page_move, recompute_progress_on_move),
+            (pre_delete, remember_course_before_delete),
+            (post_delete, recompute_progress_on_delete),
+        ):
+            signal.connect(
+                receiver,
+                sender=model,
+                dispatch_uid=f"courses_progress_{receiver.__name__}_{name}",
+            )

@@ -6,15 +6,18 @@ by a conditional UPDATE (`completed_at IS NULL`), so it happens exactly once how
 requests race to it, and `course_completed` is sent after the transaction commits.
 """
 
+import threading
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.models import Page
 
 from courses.models import Enrolment, LessonPage, LessonProgress
 from courses.signals import course_completed, lesson_completed
@@ -24,13 +27,22 @@ from courses.signals import course_completed, lesson_completed
 LESSON_TIME_CAP_SECONDS = 60 * 60
 
 
+def live_lessons(course):
+    """The lessons learners see and count: live lessons in the course's live modules (as the
+    course outline shows them), in tree order. A queryset; one query when evaluated."""
+    module_path_length = len(course.path) + LessonPage.steplen
+    live_module = Page.objects.filter(
+        path=Substr(OuterRef("path"), 1, module_path_length), live=True
+    )
+    return (
+        LessonPage.objects.descendant_of(course).live().filter(Exists(live_module)).order_by("path")
+    )
+
+
 def course_lessons(course):
-    """The course's live lessons in tree order (one query)."""
+    """The course's live lessons in live modules, in tree order (one query)."""
     return list(
-        LessonPage.objects.descendant_of(course)
-        .live()
-        .order_by("path")
-        .only(
+        live_lessons(course).only(
             "id",
             "title",
             "path",
@@ -42,6 +54,41 @@ def course_lessons(course):
             "content_note",
         )
     )
+
+
+def course_id_for_path(path):
+    """The id of the course at or above the page with this tree path (one query), or None."""
+    from courses.models import CoursePage
+
+    steplen = Page.steplen
+    prefixes = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+    return CoursePage.objects.filter(path__in=prefixes).values_list("pk", flat=True).first()
+
+
+_pending_recomputes = threading.local()
+
+
+def schedule_progress_recompute(course_id):
+    """Recompute the course's stored progress once the current transaction commits (at once
+    outside one). However many pages change in one transaction, a course is queued once."""
+    if course_id is None:
+        return
+    pending = _pending_recomputes.__dict__.setdefault("course_ids", set())
+    pending.add(course_id)
+    # One callback per call: if a savepoint rolls back and drops an earlier callback, a later
+    # one still runs; the first to run after the commit queues the task, the others see the
+    # course gone from `pending` and do nothing.
+    transaction.on_commit(lambda: _enqueue_recompute(course_id))
+
+
+def _enqueue_recompute(course_id):
+    """Queue `recompute_course_progress` unless this commit already queued it."""
+    from courses.learning.tasks import recompute_course_progress
+
+    pending = _pending_recomputes.__dict__.setdefault("course_ids", set())
+    if course_id in pending:
+        pending.discard(course_id)
+        recompute_course_progress.enqueue(course_id)
 
 
 def module_groups(lessons):
@@ -301,22 +348,40 @@ def complete_lesson(enrolment, lesson):
             completed_at=now, time_spent_seconds=F("time_spent_seconds") + spent
         )
         lessons = course_lessons(enrolment.course)
-        all_done = recompute_progress(enrolment, lessons=lessons)
-        course_newly = False
-        if all_done:
-            course_newly = bool(
-                Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
-                    completed_at=now
-                )
-            )
-            if course_newly:
-                enrolment.completed_at = now
+        course_newly = _complete_course_if_done(enrolment, lessons, now)
         if newly:
             transaction.on_commit(
                 lambda: lesson_completed.send(sender=Enrolment, enrolment=enrolment, lesson=lesson)
             )
-        if course_newly:
-            transaction.on_commit(
-                lambda: course_completed.send(sender=Enrolment, enrolment=enrolment)
-            )
     return CompletionResult(bool(newly), course_newly, enrolment, lessons)
+
+
+def _complete_course_if_done(enrolment, lessons, now):
+    """Store fresh progress; when every lesson is done, record the completion exactly once
+    and send `course_completed` after commit. Returns whether it was completed now."""
+    if not recompute_progress(enrolment, lessons=lessons):
+        return False
+    course_newly = bool(
+        Enrolment.objects.filter(pk=enrolment.pk, completed_at__isnull=True).update(
+            completed_at=now
+        )
+    )
+    if course_newly:
+        enrolment.completed_at = now
+        transaction.on_commit(lambda: course_completed.send(sender=Enrolment, enrolment=enrolment))
+    return course_newly
+
+
+def finish_course(enrolment):
+    """Complete the course for a learner who has done every lesson it has now: lessons they
+    had left may have been removed since, and removing content never completes a course by
+    itself. Returns whether the course was completed now (False if lessons remain)."""
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=enrolment.pk)
+        )
+        if enrolment.completed_at is not None:
+            return False
+        return _complete_course_if_done(enrolment, course_lessons(enrolment.course), timezone.now())

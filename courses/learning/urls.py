@@ -9,6 +9,7 @@ urlpatterns = [
     path("learning/", views.dashboard, name="dashboard"),
     path("learn/courses/<id:course_id>/enrol/", views.enrol, name="enrol"),
     path("learn/courses/<id:course_id>/unenrol/", views.unenrol, name="unenrol"),
+    path("learn/courses/<id:course_id>/finish/", views.finish_course, name="finish_course"),
     path("learn/courses/<id:course_id>/recertify/", views.recertify, name="recertify"),
     path("learn/lessons/<id:lesson_id>/complete/", views.complete_lesson, name="complete_lesson"),
     path(

@@ -82,6 +82,28 @@ def enrol(request, course_id):
 
 @login_required
 @require_POST
+def finish_course(request, course_id):
+    """Complete a course whose every remaining lesson is done (after lessons were removed)."""
+    course = _live_course(course_id)
+    enrolment = progress.current_enrolment(request.user, course)
+    if enrolment is None:
+        return refuse(
+            request,
+            _("Enrol in %(course)s to record your progress.") % {"course": course.title},
+            link_url=course.url,
+            link_text=_("Back to the course"),
+        )
+    if progress.finish_course(enrolment):
+        messages.success(
+            request, _("You have completed %(course)s. Well done.") % {"course": course.title}
+        )
+    elif enrolment.completed_at is None:
+        messages.info(request, _("There are lessons still to complete. Your progress is saved."))
+    return redirect(course.get_url(request))
+
+
+@login_required
+@require_POST
 def recertify(request, course_id):
     """Start the course again to renew an expired or soon-expiring certificate."""
     course = _live_course(course_id)
