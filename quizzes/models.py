@@ -170,6 +170,26 @@ class Quiz(
     def __str__(self):
         return self.title
 
+    # A title written as "Check your understanding: Module one" shows its first part as a
+    # short line above the heading, so the heading itself stays short.
+    KICKER_MAX_LENGTH = 40
+
+    def _title_parts(self):
+        prefix, sep, rest = self.title.partition(": ")
+        if sep and rest.strip() and len(prefix) <= self.KICKER_MAX_LENGTH:
+            return prefix, rest
+        return _("Quiz"), self.title
+
+    @property
+    def kicker(self):
+        """The short line shown above the quiz's heading."""
+        return self._title_parts()[0]
+
+    @property
+    def heading(self):
+        """The quiz's title without the part shown as its kicker."""
+        return self._title_parts()[1]
+
     def clean(self):
         super().clean()
         if self.questions_to_draw and self.pk:
