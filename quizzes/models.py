@@ -170,14 +170,17 @@ class Quiz(
     def __str__(self):
         return self.title
 
-    # A title written as "Check your understanding: Module one" shows its first part as a
-    # short line above the heading, so the heading itself stays short.
-    KICKER_MAX_LENGTH = 40
+    # A title written as "Module one: check your understanding" (or the other way round)
+    # shows the kind of quiz as a short line above the heading, so the heading stays short.
+    KICKER_PHRASES = ("check your understanding", "final assessment", "quiz")
 
     def _title_parts(self):
-        prefix, sep, rest = self.title.partition(": ")
-        if sep and rest.strip() and len(prefix) <= self.KICKER_MAX_LENGTH:
-            return prefix, rest
+        first, sep, rest = self.title.partition(": ")
+        if sep and first.strip() and rest.strip():
+            if rest.strip().lower() in self.KICKER_PHRASES:
+                return rest[:1].upper() + rest[1:], first
+            if first.strip().lower() in self.KICKER_PHRASES:
+                return first[:1].upper() + first[1:], rest
         return _("Quiz"), self.title
 
     @property

@@ -57,7 +57,8 @@ class CourseIndexPage(Page):
             .live()
             .public()
             .order_by("path")
-            .prefetch_related("audiences")
+            .select_related("image")
+            .prefetch_related("audiences", "image__renditions")
         )
         return context
 

@@ -74,9 +74,19 @@ class TestQuizHeadings:
         assert document.h1.get_text() == "What sex trafficking is"
         assert "Check your understanding: What sex trafficking is" in document.title.get_text()
 
-    def test_a_title_without_a_prefix_is_the_heading(self):
-        plain = factories.make_quiz(title="Indicators of control")
-        assert (plain.kicker, plain.heading) == ("Quiz", "Indicators of control")
-        long_first_part = "A first part far too long to be a short kicker line: the rest"
-        quiz = factories.make_quiz(title=long_first_part)
-        assert quiz.heading == long_first_part
+    @pytest.mark.parametrize(
+        "title, kicker, heading",
+        [
+            (
+                "Digital evidence: check your understanding",
+                "Check your understanding",
+                "Digital evidence",
+            ),
+            ("Police course: final assessment", "Final assessment", "Police course"),
+            ("Indicators of control", "Quiz", "Indicators of control"),
+            ("Signs: what to notice", "Quiz", "Signs: what to notice"),
+        ],
+    )
+    def test_kicker_and_heading(self, title, kicker, heading):
+        quiz = factories.make_quiz(title=title)
+        assert (quiz.kicker, quiz.heading) == (kicker, heading)
