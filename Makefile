@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install install-dev run serve demo migrate test lint e2e bench check clean
+.PHONY: help venv install install-dev run serve demo migrate test lint e2e bench check clean screenshots
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
@@ -14,6 +14,7 @@ help:
 	@echo "make e2e    browser tests only (needs /usr/bin/chromium)"
 	@echo "make bench  benchmarks (see bench/)"
 	@echo "make lint   ruff check and format, template indentation, import contracts"
+	@echo "make screenshots  desktop and phone PNGs of the demo in docs/img/ (needs Chromium)"
 
 # A venv whose interpreter no longer runs (moved, Python upgraded) is rebuilt.
 venv:
@@ -61,6 +62,10 @@ e2e: install-dev
 
 bench: install-dev
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Builds the demo in a temporary SQLite database and serves it while Chromium takes the pictures.
+screenshots: install-dev
+	$(PY) docs/img/capture.py
 
 check: install-dev
 	$(MANAGE) check

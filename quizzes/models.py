@@ -170,6 +170,29 @@ class Quiz(
     def __str__(self):
         return self.title
 
+    # A title written as "Module one: check your understanding" (or the other way round)
+    # shows the kind of quiz as a short line above the heading, so the heading stays short.
+    KICKER_PHRASES = ("check your understanding", "final assessment", "quiz")
+
+    def _title_parts(self):
+        first, sep, rest = self.title.partition(": ")
+        if sep and first.strip() and rest.strip():
+            if rest.strip().lower() in self.KICKER_PHRASES:
+                return rest[:1].upper() + rest[1:], first
+            if first.strip().lower() in self.KICKER_PHRASES:
+                return first[:1].upper() + first[1:], rest
+        return _("Quiz"), self.title
+
+    @property
+    def kicker(self):
+        """The short line shown above the quiz's heading."""
+        return self._title_parts()[0]
+
+    @property
+    def heading(self):
+        """The quiz's title without the part shown as its kicker."""
+        return self._title_parts()[1]
+
     def clean(self):
         super().clean()
         if self.questions_to_draw and self.pk:

@@ -199,6 +199,9 @@ def _result_items(attempt, feedback):
             "vignette": question["vignette"],
             "explanation": question["explanation"],
             "outcome": outcome,
+            "marks": score,
+            "max_marks": answer.max_score if answer else 1.0,
+            "total": len(attempt.snapshot),
             # The learner's own answer, except a right one before the key is released.
             "your_answer": [c["text"] for c in question["choices"] if c["id"] in picked]
             if feedback.key or outcome != "correct"

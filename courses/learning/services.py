@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from courses.models import Enrolment, LessonPage, LessonProgress
+from courses.models import Enrolment, LessonPage, LessonProgress, ModulePage
 from courses.signals import course_completed, lesson_completed
 
 # Time spent on a lesson is the time between opening it and completing it, capped so that a
@@ -97,6 +97,48 @@ def module_groups(lessons):
     for lesson in lessons:
         groups.setdefault(lesson.path[: -LessonPage.steplen], []).append(lesson)
     return list(groups.values())
+
+
+@dataclass
+class OutlineLesson:
+    """One lesson in a course's contents, with its state for the learner."""
+
+    page: LessonPage
+    state: str  # "completed", "current", "locked", "not_started" (or "" without a learner)
+    current: bool = False
+
+
+@dataclass
+class OutlineModule:
+    """One module in a course's contents and its lessons."""
+
+    title: str
+    lessons: list = field(default_factory=list)
+
+
+def course_contents(course, lessons, current, completed_ids, locked_ids, with_states=True):
+    """The course's modules and lessons with each lesson's state, from lessons already
+    loaded: one query (the module titles) however many lessons there are."""
+    titles = dict(ModulePage.objects.child_of(course).live().values_list("path", "title"))
+    modules = []
+    for group in module_groups(lessons):
+        module = OutlineModule(title=titles.get(group[0].path[: -LessonPage.steplen], ""))
+        for lesson in group:
+            is_current = current is not None and lesson.id == current.id
+            state = ""
+            if with_states:
+                state = (
+                    "completed"
+                    if lesson.id in completed_ids
+                    else "current"
+                    if is_current
+                    else "locked"
+                    if lesson.id in locked_ids
+                    else "not_started"
+                )
+            module.lessons.append(OutlineLesson(lesson, state, is_current))
+        modules.append(module)
+    return modules
 
 
 def locked_lesson_ids(course, lessons, completed_ids):

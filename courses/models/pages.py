@@ -57,7 +57,8 @@ class CourseIndexPage(Page):
             .live()
             .public()
             .order_by("path")
-            .prefetch_related("audiences")
+            .select_related("image")
+            .prefetch_related("audiences", "image__renditions")
         )
         return context
 
@@ -355,13 +356,13 @@ class LessonPage(Page):
         context["enrolment"] = enrolment
         if course is not None:
             siblings = progress.course_lessons(course)
+            completed, locked = set(), set()
             if enrolment is not None and self.live:
                 progress.record_lesson_opened(enrolment, self)
                 completed = progress.completed_lesson_ids(enrolment)
+                locked = progress.locked_lesson_ids(course, siblings, completed)
                 context["lesson_done"] = self.id in completed
-                context["lesson_locked"] = self.id in progress.locked_lesson_ids(
-                    course, siblings, completed
-                )
+                context["lesson_locked"] = self.id in locked
                 if not context["lesson_done"]:
                     context["time_left"] = progress.minimum_time_left(enrolment, self)
                     context["time_left_text"] = progress.describe_wait(context["time_left"])
@@ -372,6 +373,9 @@ class LessonPage(Page):
                 next_lesson = siblings[position + 1] if position + 1 < len(siblings) else None
                 context["lesson_position"] = position + 1
                 context["lesson_total"] = len(siblings)
+            context["course_contents"] = progress.course_contents(
+                course, siblings, self, completed, locked, with_states=enrolment is not None
+            )
         context["previous_lesson"] = previous_lesson
         context["next_lesson"] = next_lesson
         reflections = {}

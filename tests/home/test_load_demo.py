@@ -238,3 +238,32 @@ class TestDemoCurriculum:
         response = client.get("/")
         for page in linked:
             assert page.url.encode() in response.content
+
+
+class TestDemoIllustrations:
+    def test_courses_get_svg_artwork_once_replacing_older_raster_images(
+        self, client, settings, tmp_path
+    ):
+        import io
+
+        from django.core.files.images import ImageFile
+        from PIL import Image as PILImage
+        from wagtail.images import get_image_model
+
+        settings.MEDIA_ROOT = tmp_path
+        Image = get_image_model()
+        # A blurred raster illustration left by an earlier version of the loader.
+        buffer = io.BytesIO()
+        PILImage.new("RGB", (120, 68), (29, 53, 87)).save(buffer, format="PNG")
+        title = demo.importer.load_json(MINI_CURRICULUM / "mini-course.json")["title"]
+        old = Image.objects.create(
+            title=f"Illustration: {title}", file=ImageFile(buffer, name="course-0.png")
+        )
+        load()
+        image = CoursePage.objects.get().image
+        assert image.pk == old.pk
+        assert image.is_svg() and (image.width, image.height) == (1200, 675)
+        load()
+        assert Image.objects.count() == 1 and CoursePage.objects.get().image.file == image.file
+        page = client.get("/courses/").content.decode()
+        assert 'class="card__image"' in page and ".svg" in page

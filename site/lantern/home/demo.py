@@ -168,6 +168,8 @@ def ensure_accounts():
 
 CURRICULUM_DIR = FIXTURES_DIR / "curriculum"
 COURSE_FILES = ["police.json", "schools.json", "tech.json"]
+# Each course's illustration (fixtures/images/), in the order of COURSE_FILES.
+COURSE_IMAGES = ["police.svg", "schools.svg", "tech.svg"]
 # Engagement evidence: police lessons can be marked complete only after half of their
 # estimated minutes (set here rather than in the curriculum files).
 MINIMUM_LESSON_TIME_PERCENT = {"police.json": 50}
@@ -193,7 +195,8 @@ def load_courses(index):
     for position, filename in enumerate(COURSE_FILES):
         data = importer.load_json(CURRICULUM_DIR / filename)
         data["minimum_lesson_time_percent"] = MINIMUM_LESSON_TIME_PERCENT.get(filename, 0)
-        image = demo_images.course_image(data["title"], position)
+        artwork = COURSE_IMAGES[position % len(COURSE_IMAGES)]
+        image = demo_images.course_image(data["title"], artwork)
         courses.append(importer.import_course(index, data, core_module=core, image=image))
     return courses
 

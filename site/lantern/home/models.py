@@ -47,3 +47,26 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["audience_cards"] = self.audience_cards()
+        return context
+
+    def audience_cards(self):
+        """Each audience card with the illustration of the course it links to (or None), in
+        a constant number of queries."""
+        from courses.models import CoursePage
+
+        blocks_ = list(self.audiences)
+        ids = [block.value["link_page"].pk for block in blocks_ if block.value["link_page"]]
+        courses = (
+            CoursePage.objects.filter(pk__in=ids, image__isnull=False)
+            .select_related("image")
+            .prefetch_related("image__renditions")
+        )
+        images = {course.pk: course.image for course in courses} if ids else {}
+        return [
+            (block, images.get(block.value["link_page"].pk) if block.value["link_page"] else None)
+            for block in blocks_
+        ]

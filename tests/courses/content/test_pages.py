@@ -1,5 +1,7 @@
 """The course page tree, its rules, and what learners see on course, module and lesson pages."""
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from wagtail.models import Page
@@ -206,3 +208,102 @@ class TestLessonPage:
         # Wagtail's routing walks the tree (a query per level); the rest is constant.
         with django_assert_max_num_queries(24):
             assert client.get(lessons[2].url).status_code == 200
+
+
+def contents_items(document):
+    """(title, state words) for each lesson in the wide-screen course contents."""
+    nav = document.select_one(".course-contents--sidebar nav[aria-label='Course contents']")
+    return [
+        (
+            li.select_one(".course-contents__title").get_text(strip=True),
+            " ".join(
+                span.get_text(strip=True)
+                for span in li.select(".course-contents__state, .visually-hidden")
+            ),
+        )
+        for li in nav.select(".course-contents__lesson")
+    ]
+
+
+class TestLessonCourseContents:
+    def test_an_enrolled_learner_sees_each_lessons_state(self, client, course_index, learner):
+        from courses.learning import services as progress
+
+        course, lessons = factories.make_course(
+            course_index, modules=3, lessons_per_module=2, sequential_modules=True
+        )
+        enrolment, _ = progress.enrol(learner, course)
+        progress.complete_lesson(enrolment, lessons[0])
+        client.force_login(learner)
+        document = soup(client.get(lessons[1].url))
+        assert contents_items(document) == [
+            ("Lesson 1.1", "Completed"),
+            ("Lesson 1.2", "You are here"),
+            ("Lesson 2.1", "Locked"),
+            ("Lesson 2.2", "Locked"),
+            ("Lesson 3.1", "Locked"),
+            ("Lesson 3.2", "Locked"),
+        ]
+        current = document.select(".course-contents--sidebar a[aria-current=page]")
+        assert [a["href"] for a in current] == [lessons[1].url]
+        modules = document.select(".course-contents--sidebar .course-contents__module-title")
+        assert [m.get_text() for m in modules] == ["Module 1", "Module 2", "Module 3"]
+        # Phones get the same contents in a closed disclosure above the lesson.
+        details = document.select_one("details.course-contents--disclosure")
+        assert details.summary.get_text() == "Course contents" and not details.has_attr("open")
+        assert details.sourceline < document.select_one("article.lesson").sourceline
+
+    def test_not_started_lessons_say_so_in_words(self, client, course, learner):
+        from courses.learning import services as progress
+
+        course_page, lessons = course
+        progress.enrol(learner, course_page)
+        client.force_login(learner)
+        items = contents_items(soup(client.get(lessons[0].url)))
+        assert items[0] == ("Lesson 1.1", "You are here")
+        assert items[1:] == [(lesson.title, "Not started") for lesson in lessons[1:]]
+
+    def test_anonymous_visitors_get_the_contents_without_states(self, client, course):
+        _, lessons = course
+        response = client.get(lessons[2].url)
+        assert response.status_code == 200
+        document = soup(response)
+        # Where they are, but no progress: nothing is saved for them.
+        assert contents_items(document) == [
+            (lesson.title, "You are here" if lesson == lessons[2] else "") for lesson in lessons
+        ]
+        assert not document.select(".course-contents__lesson--completed")
+        links = document.select(".course-contents--sidebar .course-contents__lesson a")
+        assert [a["href"] for a in links] == [lesson.url for lesson in lessons]
+        assert (
+            document.select_one(".course-contents--sidebar a[aria-current=page]")["href"]
+            == lessons[2].url
+        )
+
+    @pytest.mark.parametrize("signed_in", [True, False])
+    def test_query_count_is_the_same_for_10_and_40_lessons(
+        self, client, course_index, learner, signed_in
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from courses.learning import services as progress
+
+        counts = []
+        for slug, per_module in (("short", 5), ("long", 20)):
+            course, lessons = factories.make_course(
+                course_index, slug=slug, modules=2, lessons_per_module=per_module
+            )
+            if signed_in:
+                enrolment, _ = progress.enrol(learner, course)
+                progress.complete_lesson(enrolment, lessons[0])
+                client.force_login(learner)
+            client.get(lessons[1].url)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(lessons[1].url)
+            # Each lesson twice: the disclosure for phones and the sidebar for wide screens.
+            assert len(re.findall(rb'class="course-contents__lesson[ "]', response.content)) == (
+                2 * len(lessons)
+            )
+            counts.append(len(queries))
+        assert counts[0] == counts[1]
