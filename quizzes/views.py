@@ -287,5 +287,6 @@ def result(request, attempt_id):
             "feedback": feedback,
             "rejected": attempt.status == AttemptStatus.REJECTED,
             "next": _next_url(request),
+            "next_step": conf.next_step(request.user, attempt.quiz, attempt, request),
         },
     )
