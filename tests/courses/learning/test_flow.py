@@ -427,3 +427,19 @@ class TestModulePage:
         with django_assert_max_num_queries(22):
             response = client.get(module.url)
         assert response.content.decode().count("status-pill--done") == 3
+
+
+def test_a_failed_result_without_attempts_left_says_why(client, learner, course):
+    """With no attempt left, the result explains and leads back to the lesson instead."""
+    course_page, lessons = course
+    quiz = factories.make_quiz("One try", questions=ONE_QUESTION, attempts_allowed=1)
+    lessons[0].quiz = quiz
+    lessons[0].save()
+    progress.enrol(learner, course_page)
+    attempt = fail_quiz(learner, quiz)
+    client.force_login(learner)
+    url = reverse("quizzes:result", args=[attempt.pk]) + f"?next={lessons[0].url}"
+    html = client.get(url).content.decode()
+    assert "You have used all 1 attempts at this quiz." in html
+    assert primary_actions(html) == ["Back to the lesson"]
+    assert "Try again" not in html
