@@ -8,11 +8,17 @@ from courses.certificates import services as certificates
 from courses.cohorts import access as cohort_access
 from courses.learning import quiz_link
 from courses.learning import services as learning
+from courses.learning.tasks import send_course_completed_email
 
 
 def issue_certificate_on_completion(sender, enrolment, **kwargs):
     """course_completed: the learner gets this cycle's certificate (once)."""
     certificates.issue_certificate(enrolment)
+
+
+def email_on_completion(sender, enrolment, **kwargs):
+    """course_completed: the learner is emailed once, after the certificate is issued."""
+    send_course_completed_email.enqueue(enrolment.pk)
 
 
 def complete_lessons_on_quiz_pass(sender, attempt, user, quiz, passed, **kwargs):
@@ -86,6 +92,7 @@ def connect():
     course_completed.connect(
         issue_certificate_on_completion, dispatch_uid="courses_issue_certificate"
     )
+    course_completed.connect(email_on_completion, dispatch_uid="courses_completion_email")
     attempt_submitted.connect(complete_lessons_on_quiz_pass, dispatch_uid="courses_quiz_pass")
     if apps.is_installed("allauth.account"):
         from allauth.account.signals import email_confirmed

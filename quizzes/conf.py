@@ -5,6 +5,11 @@
 attempt limits and cooldowns. The host decides what a window is (the courses app: the current
 certification cycle); ``None``, as setting or as answer, means all of the learner's attempts.
 
+``QUIZZES_NEXT_STEP`` (default ``None``): the dotted path of a callable
+``next_step(user, quiz, attempt, request) -> {"url", "label"} | None`` naming where a learner
+goes after passing (the courses app: complete the lesson that holds the quiz and go on). The
+result page shows it as its primary action, a form POSTed with a CSRF token to ``url``.
+
 ``QUIZZES_AUTHORING_GUIDE_URL`` (default empty): where the item-writing checks link to.
 """
 
@@ -24,6 +29,14 @@ def attempts_count_since(user, quiz):
     if window is None or not getattr(user, "is_authenticated", False):
         return None
     return window(user, quiz)
+
+
+def next_step(user, quiz, attempt, request):
+    """The host's next step after a passed attempt ({"url", "label"}), or None."""
+    path = getattr(settings, "QUIZZES_NEXT_STEP", None)
+    if not path or not attempt.passed:
+        return None
+    return import_string(path)(user, quiz, attempt, request)
 
 
 def authoring_guide_url():

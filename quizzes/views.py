@@ -290,5 +290,10 @@ def result(request, attempt_id):
             "feedback": feedback,
             "rejected": attempt.status == AttemptStatus.REJECTED,
             "next": _next_url(request),
+            "next_step": conf.next_step(request.user, attempt.quiz, attempt, request),
+            # Why "Try again" cannot be offered now (attempts used up, a wait), if it cannot.
+            "retry_refusal": None
+            if attempt.passed
+            else services.start_refusal(request.user, attempt.quiz),
         },
     )

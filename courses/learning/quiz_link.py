@@ -6,7 +6,11 @@ certificate means passing the quizzes again; `attempt_window` tells quizzes (thr
 `QUIZZES_ATTEMPT_WINDOW` setting) that attempt limits start afresh with each cycle too.
 A lesson whose quiz is unpublished or deleted cannot be completed (it fails closed)."""
 
+from urllib.parse import urlsplit
+
 from django.db.models import Max
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from quizzes.services import has_passed
@@ -79,6 +83,44 @@ def complete_lessons_holding(user, quiz):
         locked = progress.locked_lesson_ids(course, progress.course_lessons(course), completed)
         if lesson.id not in locked:
             progress.complete_lesson(enrolment, lesson)
+
+
+def _safe_next_path(request):
+    """The path of the request's `next`, when it is a local URL; else ""."""
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return urlsplit(target).path
+    return ""
+
+
+def lesson_to_continue(user, quiz, attempt, request):
+    """The lesson a passed attempt continues: the one holding the quiz in a course the learner
+    takes, the lesson named by a safe local `next` first. None when the pass does not count
+    for the learner's current cycle."""
+    from courses.learning import services as progress
+    from courses.models import LessonPage
+
+    lessons = list(LessonPage.objects.live().filter(quiz=quiz).order_by("path"))
+    next_path = _safe_next_path(request)
+    lessons.sort(key=lambda lesson: lesson.get_url(request) != next_path)
+    for lesson in lessons:
+        course = lesson.course
+        enrolment = progress.current_enrolment(user, course) if course else None
+        if enrolment is None or attempt.started_at < enrolment.enrolled_at:
+            continue
+        return lesson
+    return None
+
+
+def next_step(user, quiz, attempt, request):
+    """For quizzes' `QUIZZES_NEXT_STEP`: after a pass, "Continue" completes the lesson that
+    holds the quiz and goes on to the next lesson (or the course-completion page)."""
+    lesson = lesson_to_continue(user, quiz, attempt, request)
+    if lesson is None:
+        return None
+    return {"url": reverse("courses:complete_lesson", args=[lesson.pk]), "label": _("Continue")}
 
 
 def lessons_requiring(quiz):

@@ -171,6 +171,43 @@ def completed_lesson_ids(enrolment):
     )
 
 
+def lesson_states(enrolment, lessons):
+    """Each lesson's state for the learner, by lesson id: "done", "progress" (opened, not
+    complete), "todo" or "locked". Two queries at most, however many lessons."""
+    rows = LessonProgress.objects.filter(enrolment=enrolment).values_list(
+        "lesson_id", "completed_at"
+    )
+    completed, opened = set(), set()
+    for lesson_id, completed_at in rows:
+        (completed if completed_at else opened).add(lesson_id)
+    course = enrolment.course
+    locked = (
+        locked_lesson_ids(course, course_lessons(course), completed)
+        if course.sequential_modules
+        else set()
+    )
+    states = {}
+    for lesson in lessons:
+        if lesson.id in completed:
+            states[lesson.id] = "done"
+        elif lesson.id in locked:
+            states[lesson.id] = "locked"
+        else:
+            states[lesson.id] = "progress" if lesson.id in opened else "todo"
+    return states
+
+
+def lesson_to_open_after(course, lessons, completed_ids, lesson):
+    """Where to go after completing `lesson`: the next lesson still to do after it in course
+    order, else the first one still to do (locked lessons skipped), else None."""
+    locked = locked_lesson_ids(course, lessons, completed_ids)
+    todo = [item for item in lessons if item.id not in completed_ids and item.id not in locked]
+    ids = [item.id for item in lessons]
+    position = ids.index(lesson.id) if lesson.id in ids else -1
+    after = [item for item in todo if ids.index(item.id) > position]
+    return (after or todo or [None])[0]
+
+
 def recompute_progress(enrolment, lessons=None, completed_ids=None):
     """Store the enrolment's lesson counts, percentage and next lesson."""
     lessons = course_lessons(enrolment.course) if lessons is None else lessons
@@ -267,6 +304,33 @@ def awaiting_certificate_name(user):
     if not user.is_authenticated or holder_name(user):
         return []
     return list(earned_without_certificate(user))
+
+
+def completion_summary(user, enrolment):
+    """What the course-completion page shows for a completed enrolment: its certificate (or
+    the wait for a name), and other courses for the same audiences that the learner does not
+    take yet."""
+    from courses.models import Certificate, CoursePage
+
+    course = enrolment.course
+    certificate = Certificate.objects.filter(enrolment=enrolment).first()
+    taking = Enrolment.objects.active().filter(user=user).values("course_id")
+    other_courses = (
+        CoursePage.objects.live()
+        .public()
+        .filter(audiences__in=course.audiences.all())
+        .exclude(pk=course.pk)
+        .exclude(pk__in=taking)
+        .distinct()
+        .order_by("path")[:6]
+    )
+    return {
+        "course": course,
+        "enrolment": enrolment,
+        "certificate": certificate,
+        "awaiting_name": [] if certificate else awaiting_certificate_name(user),
+        "other_courses": list(other_courses),
+    }
 
 
 def unenrol(enrolment):

@@ -7,6 +7,9 @@ converters.register()  # <id:...>: database ids, a 404 beyond 64 bits
 
 urlpatterns = [
     path("learning/", views.dashboard, name="dashboard"),
+    path(
+        "learning/courses/<id:course_id>/complete/", views.course_complete, name="course_complete"
+    ),
     path("learn/courses/<id:course_id>/enrol/", views.enrol, name="enrol"),
     path("learn/courses/<id:course_id>/unenrol/", views.unenrol, name="unenrol"),
     path("learn/courses/<id:course_id>/finish/", views.finish_course, name="finish_course"),

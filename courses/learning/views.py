@@ -194,15 +194,26 @@ def complete_lesson(request, lesson_id):
                 messages.error(request, message)
             return redirect(lesson.get_url(request))
     result = progress.complete_lesson(enrolment, lesson)
-    if result.course_newly_completed:
-        messages.success(
-            request, _("You have completed %(course)s. Well done.") % {"course": course.title}
-        )
-        return redirect(course.get_url(request))
-    next_lesson = result.enrolment.next_lesson
+    if result.enrolment.completed_at is not None:
+        return redirect("courses:course_complete", course.pk)
+    next_lesson = progress.lesson_to_open_after(
+        course, result.lessons, progress.completed_lesson_ids(result.enrolment), lesson
+    )
     if next_lesson is None:
         return redirect(course.get_url(request))
     return redirect(next_lesson.get_url(request))
+
+
+@login_required
+def course_complete(request, course_id):
+    """The learner's course-completion page: their certificate and what to do next. Only for
+    the learner whose current cycle of the course is complete; a 404 for anyone else."""
+    course = get_object_or_404(CoursePage, pk=course_id)
+    enrolment = progress.current_enrolment(request.user, course)
+    if enrolment is None or enrolment.completed_at is None:
+        raise Http404(_("You have not completed this course."))
+    context = progress.completion_summary(request.user, enrolment)
+    return render(request, "courses/learning/course_complete.html", context)
 
 
 @login_required
@@ -218,6 +229,14 @@ def dashboard(request):
 
     current = [e for e in enrolments if e.completed_at is None and e.course.live]
     completed = [e for e in enrolments if e.completed_at is not None]
+    # The completion page shows the latest cycle: link it from that cycle's row only.
+    latest_cycle = {}
+    for enrolment in enrolments:
+        latest_cycle[enrolment.course_id] = max(
+            latest_cycle.get(enrolment.course_id, 0), enrolment.cycle
+        )
+    for enrolment in completed:
+        enrolment.is_latest_cycle = enrolment.cycle == latest_cycle[enrolment.course_id]
     times = progress.time_on_task(enrolments)
     for enrolment in enrolments:
         enrolment.time_on_task = progress.format_duration(times[enrolment.pk]["seconds"])

@@ -159,5 +159,12 @@ class Certificate(models.Model):
         return CertificateStatus.VALID
 
     @property
+    def renewable_from(self):
+        """The day renewal opens (the start of the "expires soon" window), or None."""
+        if self.expires_at is None:
+            return None
+        return self.expires_at - timedelta(days=conf.certificate_renewal_days())
+
+    @property
     def can_recertify(self):
         return self.status() in {CertificateStatus.EXPIRED, CertificateStatus.EXPIRING}

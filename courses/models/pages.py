@@ -260,10 +260,34 @@ class ModulePage(Page):
         return CoursePage.objects.ancestor_of(self).first()
 
     def get_context(self, request, *args, **kwargs):
+        from courses.learning import services as progress
+
         context = super().get_context(request, *args, **kwargs)
-        context["course"] = self.course
-        context["crumbs"] = [self.course] if self.course else []
-        context["lessons"] = LessonPage.objects.child_of(self).live().order_by("path")
+        course = self.course
+        context["course"] = course
+        context["crumbs"] = [course] if course else []
+        lessons = list(LessonPage.objects.child_of(self).live().order_by("path"))
+        context["lessons"] = lessons
+        enrolment = progress.current_enrolment(request.user, course) if course else None
+        context["enrolment"] = enrolment
+        if enrolment is None:
+            return context
+        states = progress.lesson_states(enrolment, lessons)
+        for lesson in lessons:
+            lesson.state = states[lesson.id]
+        # The primary action: the first lesson still to do, else the next module or the course.
+        context["continue_lesson"] = next(
+            (lesson for lesson in lessons if lesson.state in {"todo", "progress"}), None
+        )
+        context["module_done"] = all(lesson.state == "done" for lesson in lessons)
+        if context["module_done"]:
+            context["next_module"] = (
+                ModulePage.objects.sibling_of(self, inclusive=False)
+                .live()
+                .filter(path__gt=self.path)
+                .order_by("path")
+                .first()
+            )
         return context
 
 
@@ -340,6 +364,23 @@ class LessonPage(Page):
             kwargs["update_fields"] = {*update_fields, "quiz_required"}
         return super().save(*args, **kwargs)
 
+    def lesson_state(self, course, context):
+        """The enrolled learner's state for this lesson, naming its one primary action:
+        locked, done, quiz_unavailable, take_quiz, quiz_passed or complete (None: not enrolled)."""
+        if context.get("enrolment") is None or course is None:
+            return None
+        if context.get("lesson_locked"):
+            return "locked"
+        if context.get("lesson_done"):
+            return "done"
+        if course.completion_rule != CompletionRule.LESSONS_AND_QUIZZES:
+            return "complete"
+        if context["quiz_unavailable"]:
+            return "quiz_unavailable"
+        if self.quiz_id and self.quiz.live:
+            return "quiz_passed" if context["quiz_passed"] else "take_quiz"
+        return "complete"
+
     def reflection_block_ids(self):
         return {child.id for child in self.body if child.block_type == "reflection"}
 
@@ -392,5 +433,6 @@ class LessonPage(Page):
         context["quiz_unavailable"] = self.quiz_required and (
             self.quiz is None or not self.quiz.live
         )
+        context["lesson_state"] = self.lesson_state(course, context)
         context["sources"] = [child.value for child in self.sources]
         return context

@@ -78,6 +78,12 @@ class Enrolment(models.Model):
         verbose_name=_("next lesson"),
     )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    completion_emailed_at = models.DateTimeField(
+        _("completion email sent"),
+        null=True,
+        blank=True,
+        help_text=_("When the learner was emailed that they completed this cycle (sent once)."),
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 

@@ -115,6 +115,13 @@ class TestLoginLogout:
         assert response["Location"] == reverse("courses:dashboard")
         assert client.get(reverse("account")).status_code == 200
 
+    def test_login_follows_a_local_next_only(self, client, learner):
+        response = login(client, learner.email, next="/support/")
+        assert response["Location"] == "/support/"
+        client.logout()
+        response = login(client, learner.email, next="https://evil.example.com/")
+        assert response["Location"] == reverse("courses:dashboard")
+
     def test_wrong_password_is_a_clear_error(self, client, learner):
         response = login(client, learner.email, "nope")
         assert response.status_code == 200

@@ -307,6 +307,8 @@ LANTERN_UPLOAD_DIRECTORY = env_str("UPLOAD_DIRECTORY", "")
 
 # Quiz attempts count per certification cycle: a new cycle resets attempt limits (history kept).
 QUIZZES_ATTEMPT_WINDOW = "courses.learning.quiz_link.attempt_window"
+# A passed quiz reached from a lesson offers "Continue": complete the lesson and go on.
+QUIZZES_NEXT_STEP = "courses.learning.quiz_link.next_step"
 
 LOGGING = {
     "version": 1,

@@ -95,7 +95,7 @@ class TestPassesBelongToACycle:
         assert lesson.id not in done_in(second)
         page = client.get(lesson.url).content.decode()
         assert "You have passed this quiz." not in page
-        assert "Go to the quiz" in page
+        assert "Take the quiz" in page
 
     def test_attempt_limits_reset_with_the_cycle_and_history_is_kept(
         self, client, learner, quiz_lesson, django_capture_on_commit_callbacks
@@ -321,7 +321,7 @@ class TestOnePrimaryActionPerLessonState:
         html = client.get(lesson.url).content.decode()
         return {
             "mark_complete": "Mark complete and continue" in html,
-            "take_quiz": "Go to the quiz" in html,
+            "take_quiz": "Take the quiz" in html,
             "pass_first": "Pass the quiz above to complete this lesson" in html,
             "next_lesson": 'Next lesson<span class="visually-hidden">' in html,
         }

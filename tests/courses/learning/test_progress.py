@@ -133,7 +133,7 @@ class TestCompleteLesson:
         with django_capture_on_commit_callbacks(execute=True):
             for lesson in lessons:
                 response = client.post(complete_url(lesson))
-        assert response["Location"] == course_page.url
+        assert response["Location"] == reverse("courses:course_complete", args=[course_page.pk])
         enrolment.refresh_from_db()
         assert enrolment.completed_at is not None and enrolment.progress_percent == 100
         assert enrolment.next_lesson is None
