@@ -377,7 +377,7 @@ class TestFiltersAndSorting:
         client.force_login(manager)
         text = page_text(client.get(cohort_url(cohort, sort="-progress")))
         assert 'aria-sort="descending"' in text
-        assert "<caption>" in text
+        assert "<caption" in text
         assert 'scope="col"' in text
         assert 'scope="row"' in text
         assert '<label for="filter-status">' in text
