@@ -19,6 +19,8 @@ MEMBER_REMOVED = "lantern.cohort.member_removed"
 UPLOAD_COMMITTED = "lantern.cohort.upload_committed"
 REPORT_DOWNLOADED = "lantern.cohort.report_downloaded"
 REMINDERS_SENT = "lantern.cohort.reminders_sent"
+INVITATION_CANCELLED = "lantern.cohort.invitation_cancelled"
+DUE_DATE_CHANGED = "lantern.cohort.due_date_changed"
 # The learner's own answers, shown to their organisation.
 INVITATION_ACCEPTED = "lantern.cohort.invitation_accepted"
 INVITATION_DECLINED = "lantern.cohort.invitation_declined"
@@ -209,6 +211,22 @@ class RemindersSent(Formatter):
         ) % {"count": count}
 
 
+class InvitationCancelled(Formatter):
+    label = gettext_lazy("Cancel invitation")
+
+    def format_message(self, log_entry):
+        return _("Cancelled the invitation for %(email)s") % {
+            "email": _data(log_entry).get("email", "")
+        }
+
+
+class DueDateChanged(Formatter):
+    label = gettext_lazy("Change due date")
+
+    def format_message(self, log_entry):
+        return _("Set the due date: %(due)s") % {"due": _data(log_entry).get("due", "")}
+
+
 class CertificateRevoked(Formatter):
     """Staff see the reason; managers only that it was revoked (the reason is for staff)."""
 
@@ -280,6 +298,8 @@ FORMATTERS = {
     UPLOAD_COMMITTED: UploadCommitted,
     REPORT_DOWNLOADED: ReportDownloaded,
     REMINDERS_SENT: RemindersSent,
+    INVITATION_CANCELLED: InvitationCancelled,
+    DUE_DATE_CHANGED: DueDateChanged,
     INVITATION_ACCEPTED: InvitationAccepted,
     INVITATION_DECLINED: InvitationDeclined,
     MEMBER_LEFT: MemberLeft,

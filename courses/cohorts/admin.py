@@ -21,13 +21,13 @@ from wagtail.admin.widgets import BooleanRadioSelect
 
 from courses import audit
 from courses.admin_base import QuerySetIndexView, QuerySetViewSetMixin, ReadOnlyModelViewSet
-from courses.cohorts.services import enrol_members, seats_taken
+from courses.cohorts.forms import DueDateFormMixin
+from courses.cohorts.services import apply_due_dates, enrol_members, seats_taken
 from courses.models import (
     Cohort,
     CohortInvitation,
     CohortMembership,
     CoursePage,
-    Enrolment,
     Organisation,
     OrganisationKind,
 )
@@ -146,7 +146,7 @@ class OrganisationViewSet(QuerySetViewSetMixin, ModelViewSet):
         return Organisation.objects.annotate(cohort_count=Count("cohorts"))
 
 
-class CohortForm(WagtailAdminModelForm):
+class CohortForm(DueDateFormMixin, WagtailAdminModelForm):
     """Checks the seat limit against who is already in, and keeps members' enrolments in
     step with the cohort's courses and due date."""
 
@@ -158,6 +158,7 @@ class CohortForm(WagtailAdminModelForm):
             "courses",
             "starts_on",
             "due_on",
+            "due_within_days",
             "seat_limit",
             "is_active",
             "invite_enabled",
@@ -182,6 +183,7 @@ class CohortForm(WagtailAdminModelForm):
         starts, due = cleaned.get("starts_on"), cleaned.get("due_on")
         if starts and due and due < starts:
             self.add_error("due_on", _("The due date must be on or after the start date."))
+        self.clean_due_date(cleaned)
         return cleaned
 
     def save(self, commit=True):
@@ -200,9 +202,7 @@ def apply_cohort_changes(cohort_id):
     with transaction.atomic():
         members = get_user_model().objects.filter(cohort_memberships__cohort=cohort).only("pk")
         enrol_members(cohort, members)
-        Enrolment.objects.filter(cohort=cohort, completed_at__isnull=True).update(
-            due_at=cohort.due_at
-        )
+        apply_due_dates(cohort)
 
 
 class CohortFilterSet(WagtailFilterSet):
@@ -254,7 +254,15 @@ class CohortViewSet(QuerySetViewSetMixin, ModelViewSet):
             FieldPanel("organisation"),
             FieldPanel("name"),
             FieldPanel("courses"),
-            FieldRowPanel([FieldPanel("starts_on"), FieldPanel("due_on")]),
+            FieldPanel("starts_on"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("due_on"),
+                    FieldPanel("due_within_days"),
+                    FieldPanel("confirm_past_due"),
+                ],
+                heading=_("Due date: a fixed date or within N days of joining"),
+            ),
             FieldPanel("seat_limit"),
             MultiFieldPanel(
                 [FieldPanel("is_active"), FieldPanel("invite_enabled")],
@@ -269,6 +277,7 @@ class CohortViewSet(QuerySetViewSetMixin, ModelViewSet):
         "courses",
         "starts_on",
         "due_on",
+        "due_within_days",
         "seat_limit",
         "is_active",
         "invite_enabled",

@@ -92,14 +92,28 @@ def _check_seats(cohort, needed):
         )
 
 
+def member_due_dates(cohort, user_ids):
+    """Each member's effective due date: the cohort's fixed date, or for a relative cohort
+    the end of the day N days after they joined (one query)."""
+    if not cohort.is_relative:
+        return dict.fromkeys(user_ids, cohort.due_at)
+    joined = dict(
+        CohortMembership.objects.filter(cohort=cohort, user_id__in=user_ids).values_list(
+            "user_id", "joined_at"
+        )
+    )
+    return {user_id: cohort.due_at_for(joined.get(user_id)) for user_id in user_ids}
+
+
 def enrol_members(cohort, users):
-    """Enrol users in each of the cohort's courses, with the cohort's due date. Uses a fixed
-    number of queries per course, whatever the number of users."""
+    """Enrol users in each of the cohort's courses, each with their effective due date. Uses
+    a fixed number of queries per course and per distinct due date, whatever the number of
+    users."""
     users = list(users)
     if not users:
         return
-    due_at = cohort.due_at
     user_ids = [user.pk for user in users]
+    due_dates = member_due_dates(cohort, user_ids)
     for course in cohort.courses.all():
         lessons = progress.course_lessons(course)
         latest = {}
@@ -115,7 +129,7 @@ def enrol_members(cohort, users):
                     course=course,
                     cycle=1,
                     cohort=cohort,
-                    due_at=due_at,
+                    due_at=due_dates[user_id],
                     lessons_total=len(lessons),
                     next_lesson=lessons[0] if lessons else None,
                 )
@@ -129,8 +143,31 @@ def enrol_members(cohort, users):
             existing = Enrolment.objects.filter(pk__in=open_ids)
             existing.update(unenrolled_at=None)
             existing.filter(cohort__isnull=True).update(cohort=cohort)
-            if due_at is not None:
-                existing.filter(Q(due_at__isnull=True) | Q(due_at__gt=due_at)).update(due_at=due_at)
+            by_due = {}
+            for enrolment in latest.values():
+                if enrolment.completed_at is None and due_dates[enrolment.user_id] is not None:
+                    by_due.setdefault(due_dates[enrolment.user_id], []).append(enrolment.pk)
+            for due_at, ids in by_due.items():
+                Enrolment.objects.filter(pk__in=ids).filter(
+                    Q(due_at__isnull=True) | Q(due_at__gt=due_at)
+                ).update(due_at=due_at)
+
+
+def apply_due_dates(cohort):
+    """After the cohort's due date changes: its members' unfinished enrolments take their new
+    effective due date (one update per distinct due date)."""
+    unfinished = Enrolment.objects.filter(cohort=cohort, completed_at__isnull=True)
+    if not cohort.is_relative:
+        unfinished.update(due_at=cohort.due_at)
+        return
+    by_due = {}
+    for user_id, joined_at in CohortMembership.objects.filter(cohort=cohort).values_list(
+        "user_id", "joined_at"
+    ):
+        by_due.setdefault(cohort.due_at_for(joined_at), []).append(user_id)
+    for due_at, user_ids in by_due.items():
+        for batch in _batches(user_ids):
+            unfinished.filter(user_id__in=batch).update(due_at=due_at)
 
 
 class EmailNotVerified(CohortError):

@@ -10,6 +10,86 @@ from django_tasks import task
 from courses import conf
 
 
+def invitation_email(invitation):
+    """The invitation email's (subject, body): what the task sends and the preview shows."""
+    cohort = invitation.cohort
+    context = {
+        "invitation": invitation,
+        "cohort": cohort,
+        "organisation": cohort.organisation,
+        "courses": [course.title for course in cohort.courses.all()],
+        "signup_url": conf.absolute_url(reverse("account_signup"))
+        + "?next="
+        + reverse("courses:dashboard"),
+        "dashboard_url": conf.absolute_url(reverse("courses:dashboard")),
+        "site_name": conf.site_name(),
+    }
+    subject = render_to_string("courses/email/cohort_invitation_subject.txt", context).strip()
+    return subject, render_to_string("courses/email/cohort_invitation.txt", context)
+
+
+def reminder_context(cohort):
+    """What every reminder for a cohort shares (the subject among it)."""
+    context = {
+        "cohort": cohort,
+        "organisation": cohort.organisation,
+        "dashboard_url": conf.absolute_url(reverse("courses:dashboard")),
+        "support_url": conf.absolute_url(reverse("support")),
+        "site_name": conf.site_name(),
+    }
+    context["subject"] = render_to_string(
+        "courses/email/overdue_reminder_subject.txt", context
+    ).strip()
+    return context
+
+
+def reminder_body(context, user, titles, due_at, now=None):
+    """One member's reminder text: their unfinished courses and their own due date."""
+    now = now or timezone.now()
+    return render_to_string(
+        "courses/email/overdue_reminder.txt",
+        {
+            **context,
+            "user": user,
+            "name": user.first_name,
+            "courses": titles,
+            "due_at": due_at,
+            "was_due": due_at is not None and due_at < now,
+        },
+    )
+
+
+def completed_courses(courses, user_ids):
+    """{(user_id, course_id): whether the current enrolment (active, highest cycle) is
+    completed}, for these users (ids or a values() queryset) in these courses. One query."""
+    from courses.models import Enrolment
+
+    done = {}
+    for user_id, course_id, _cycle, completed_at in (
+        Enrolment.objects.active()
+        .filter(user_id__in=user_ids, course__in=courses)
+        .order_by("user_id", "course_id", "cycle")
+        .values_list("user_id", "course_id", "cycle", "completed_at")
+    ):
+        done[(user_id, course_id)] = completed_at is not None  # the highest cycle wins
+    return done
+
+
+def unfinished_titles(cohort, user):
+    """The titles of the cohort's courses this person has not completed (two queries)."""
+    courses = list(cohort.courses.order_by("title").only("id", "title"))
+    done = completed_courses(courses, [user.pk])
+    return [c.title for c in courses if not done.get((user.pk, c.pk), False)]
+
+
+def reminder_email(cohort, membership, titles, now=None):
+    """The reminder email's (subject, body) for one member: what the task sends and the
+    preview shows."""
+    context = reminder_context(cohort)
+    body = reminder_body(context, membership.user, titles, membership.due_at, now)
+    return context["subject"], body
+
+
 @task()
 def send_cohort_invitations(invitation_ids):
     """Email each pending invitation that has not been sent yet, once. The same email goes
@@ -24,22 +104,10 @@ def send_cohort_invitations(invitation_ids):
     )
     sent = 0
     for invitation in invitations:
-        context = {
-            "invitation": invitation,
-            "cohort": invitation.cohort,
-            "organisation": invitation.cohort.organisation,
-            "courses": [course.title for course in invitation.cohort.courses.all()],
-            "signup_url": conf.absolute_url(reverse("account_signup"))
-            + "?next="
-            + reverse("courses:dashboard"),
-            "dashboard_url": conf.absolute_url(reverse("courses:dashboard")),
-            "site_name": conf.site_name(),
-        }
+        subject, body = invitation_email(invitation)
         send_mail(
-            subject=render_to_string(
-                "courses/email/cohort_invitation_subject.txt", context
-            ).strip(),
-            message=render_to_string("courses/email/cohort_invitation.txt", context),
+            subject=subject,
+            message=body,
             from_email=None,
             recipient_list=[invitation.email],
         )
@@ -57,7 +125,7 @@ def send_overdue_reminders(cohort_id, reminded_at):
     from django.core.mail import EmailMessage, get_connection
     from django.utils.dateparse import parse_datetime
 
-    from courses.models import Cohort, CohortMembership, Enrolment
+    from courses.models import Cohort, CohortMembership
 
     cohort = Cohort.objects.select_related("organisation").filter(pk=cohort_id).first()
     stamp = parse_datetime(reminded_at)
@@ -65,24 +133,9 @@ def send_overdue_reminders(cohort_id, reminded_at):
         return 0
     memberships = CohortMembership.objects.filter(cohort=cohort, last_reminded_at=stamp)
     courses = list(cohort.courses.order_by("title").only("id", "title"))
-    # Each member's current enrolment (active, highest cycle) per course: completed or not.
-    done = {}
-    for user_id, course_id, _cycle, completed_at in (
-        Enrolment.objects.active()
-        .filter(user_id__in=memberships.values("user_id"), course__in=courses)
-        .order_by("user_id", "course_id", "cycle")
-        .values_list("user_id", "course_id", "cycle", "completed_at")
-    ):
-        done[(user_id, course_id)] = completed_at is not None  # the highest cycle wins
-    context = {
-        "cohort": cohort,
-        "organisation": cohort.organisation,
-        "due_on": cohort.due_on,
-        "dashboard_url": conf.absolute_url(reverse("courses:dashboard")),
-        "support_url": conf.absolute_url(reverse("support")),
-        "site_name": conf.site_name(),
-    }
-    subject = render_to_string("courses/email/overdue_reminder_subject.txt", context).strip()
+    done = completed_courses(courses, memberships.values("user_id"))
+    context = reminder_context(cohort)
+    subject = context["subject"]
     sent = 0
     batch = []
     connection = get_connection()
@@ -93,10 +146,7 @@ def send_overdue_reminders(cohort_id, reminded_at):
         titles = [c.title for c in courses if not done.get((user.pk, c.pk), False)]
         if not titles:
             continue  # completed since the reminder was claimed
-        message = render_to_string(
-            "courses/email/overdue_reminder.txt",
-            {**context, "user": user, "name": user.first_name, "courses": titles},
-        )
+        message = reminder_body(context, user, titles, cohort.due_at_for(membership.joined_at))
         batch.append(EmailMessage(subject, message, None, [user.email], connection=connection))
         if len(batch) >= 100:
             sent += connection.send_messages(batch) or 0

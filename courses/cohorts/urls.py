@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.cohorts.views import invitations, join, log, manage, members, upload
+from courses.cohorts.views import invitations, join, log, manage, member_page, members, upload
 from quizzes import converters
 
 converters.register()  # <id:...>: database ids, a 404 beyond 64 bits
@@ -34,7 +34,22 @@ urlpatterns = [
     ),
     path("manage/cohorts/<uuid:cohort_id>/", manage.cohort_report, name="cohort"),
     path("manage/cohorts/<uuid:cohort_id>/export.csv", manage.cohort_export, name="cohort_export"),
-    path("manage/cohorts/<uuid:cohort_id>/remind/", manage.cohort_remind, name="cohort_remind"),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/remind/", member_page.cohort_remind, name="cohort_remind"
+    ),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/due-date/", members.cohort_due_date, name="cohort_due_date"
+    ),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/members/<id:user_id>/",
+        member_page.member_detail,
+        name="cohort_member",
+    ),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/members/<id:user_id>/remind/",
+        member_page.member_remind,
+        name="cohort_member_remind",
+    ),
     path("manage/cohorts/<uuid:cohort_id>/upload/", upload.cohort_upload, name="cohort_upload"),
     path(
         "manage/cohorts/<uuid:cohort_id>/members/add/",

@@ -1,19 +1,27 @@
 """Partner organisations, their cohorts of learners, and invitations to join them."""
 
 import uuid
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from courses import codes
 from courses.identity import email_verified
 
 INVITE_CODE_LENGTH = 12  # 30**12 ≈ 59 bits: enough for a link that can be rotated
+MAX_DUE_WITHIN_DAYS = 365
+
+
+def end_of_day(day):
+    """The last second of a day, in the site's time zone (what enrolments store)."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
 
 def new_invite_code():
@@ -91,7 +99,19 @@ class Cohort(models.Model):
         _("due"),
         null=True,
         blank=True,
-        help_text=_("Members who have not completed by the end of this day are overdue."),
+        help_text=_(
+            "A fixed date: members who have not completed by the end of this day are overdue. "
+            "Leave empty for a relative due date or none."
+        ),
+    )
+    due_within_days = models.PositiveSmallIntegerField(
+        _("due within (days of joining)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A relative due date: each member has this many days (1 to 365) from the day they "
+            "joined. Use either this or a fixed date, not both."
+        ),
     )
     seat_limit = models.PositiveIntegerField(
         _("seat limit"),
@@ -128,6 +148,15 @@ class Cohort(models.Model):
                 | Q(due_on__gte=models.F("starts_on")),
                 name="courses_cohort_due_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(due_within_days__isnull=True)
+                | (
+                    Q(due_on__isnull=True)
+                    & Q(due_within_days__gte=1)
+                    & Q(due_within_days__lte=MAX_DUE_WITHIN_DAYS)
+                ),
+                name="courses_cohort_due_fixed_or_relative",
+            ),
         ]
 
     def __str__(self):
@@ -135,12 +164,39 @@ class Cohort(models.Model):
 
     @property
     def due_at(self):
-        """The end of the due day, in the site's time zone (what enrolments store)."""
+        """The end of the fixed due day (None for relative or no due date)."""
         if self.due_on is None:
             return None
-        return timezone.make_aware(datetime.combine(self.due_on, time(23, 59, 59)))
+        return end_of_day(self.due_on)
+
+    @property
+    def is_relative(self):
+        """Whether each member's due date counts from the day they joined."""
+        return self.due_within_days is not None
+
+    def due_at_for(self, joined_at):
+        """A member's effective due date: the fixed date, or the end of the day N days after
+        the day they joined (or accepted their invitation)."""
+        if self.due_within_days is not None:
+            joined = timezone.localdate(joined_at or timezone.now())
+            return end_of_day(joined + timedelta(days=self.due_within_days))
+        return self.due_at
+
+    @property
+    def due_label(self):
+        """The due date in words: a date, "Within N days of joining", or "No due date"."""
+        if self.due_within_days is not None:
+            return ngettext(
+                "Within %(days)s day of joining",
+                "Within %(days)s days of joining",
+                self.due_within_days,
+            ) % {"days": self.due_within_days}
+        if self.due_on is not None:
+            return date_format(self.due_on, "j F Y")
+        return gettext("No due date")
 
     def is_overdue(self, now=None):
+        """Whether the fixed due date has passed (relative due dates are per member)."""
         due = self.due_at
         return due is not None and (now or timezone.now()) > due
 
@@ -185,6 +241,11 @@ class CohortMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.cohort}"
+
+    @property
+    def due_at(self):
+        """This member's effective due date (the cohort's fixed date or relative to joining)."""
+        return self.cohort.due_at_for(self.joined_at)
 
 
 class CohortInvitationQuerySet(models.QuerySet):

@@ -53,7 +53,9 @@ def test_manager_uploads_a_spreadsheet_then_follows_and_reminds(page, cohort, as
     page.wait_for_url(f"**/manage/cohorts/{cohort.public_id}/**")
     assert "new.one@example.org" in page.locator("main").inner_text()
 
-    page.get_by_role("button", name="Remind overdue members").click()
+    page.get_by_role("link", name="Remind overdue members").click()
+    page.get_by_role("button", name="Confirm: send the reminder").click()
+    page.wait_for_url(f"**/manage/cohorts/{cohort.public_id}/")
     assert "1" in page.locator(".messages").inner_text()
 
     with page.expect_download() as download:

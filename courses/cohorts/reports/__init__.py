@@ -449,6 +449,9 @@ class CohortReport:
         row["time_on_task_minutes"] = seconds // 60 if seconds is not None else None
         state = row["certificate_state"]
         row["certificate_label"] = CertificateStatus(state).label if state else ""
+        dues = [self.cohort.due_at_for(row["joined_at"]), row["enrolment_due_at"]]
+        dues = [due for due in dues if due is not None]
+        row["due_at"] = min(dues) if dues else None  # the member's effective due date
         return row
 
     def invitations(self):
@@ -538,6 +541,7 @@ class Figure:
     label: str
     value: int | None  # None: suppressed
     percent: int | None = None
+    definition: str = ""
 
 
 @dataclass
@@ -558,23 +562,79 @@ class Summary:
 
     @property
     def figures(self):
-        """(label, value, percent) for the template; values are None when suppressed."""
+        """Figures for the template, each with its definition; values are None when
+        suppressed. Not started + in progress + overdue + completed = members."""
         rows = [
-            (_("Invited, not yet joined"), self.counts[INVITED], False),
-            (_("Not started"), self.counts[NOT_STARTED], True),
-            (_("In progress"), self.counts[IN_PROGRESS], True),
-            (_("Completed"), self.counts[COMPLETED], True),
-            (_("Overdue"), self.counts[OVERDUE], True),
+            (
+                _("Invited, not yet answered"),
+                self.counts[INVITED],
+                False,
+                _("Invitations sent and not yet accepted or declined. Each holds a place."),
+            ),
+            (
+                _("Not started"),
+                self.counts[NOT_STARTED],
+                True,
+                _(
+                    "Members who have not completed a lesson of this course yet, and are not "
+                    "overdue."
+                ),
+            ),
+            (
+                _("In progress"),
+                self.counts[IN_PROGRESS],
+                True,
+                _("Members who have completed at least one lesson, not all, and are not overdue."),
+            ),
+            (
+                _("Overdue"),
+                self.counts[OVERDUE],
+                True,
+                _(
+                    "Members who have not completed the course by their due date (the cohort's "
+                    "date, or their own date counted from the day they joined)."
+                ),
+            ),
+            (
+                _("Completed (this cycle)"),
+                self.counts[COMPLETED],
+                True,
+                _(
+                    "Members who completed the course in their current cycle (after a "
+                    "certificate expires, a new cycle starts)."
+                ),
+            ),
         ]
         if self.quizzes:
-            rows.append((_("Passed every quiz"), self.quiz_passed, True))
-        rows.append((_("Valid certificates"), self.certificates, True))
+            rows.append(
+                (
+                    _("Passed every quiz"),
+                    self.quiz_passed,
+                    True,
+                    _(
+                        "Members, completed or not, who passed each of the course's quizzes in "
+                        "their current cycle."
+                    ),
+                )
+            )
+        rows.append(
+            (
+                _("Holding a valid certificate"),
+                self.certificates,
+                True,
+                _(
+                    "Members with a certificate for this course that is neither expired nor "
+                    "revoked, whenever it was earned."
+                ),
+            )
+        )
         figures = []
-        for label, value, with_percent in rows:
+        for label, value, with_percent, definition in rows:
             if self.suppressed:
-                figures.append(Figure(label, None))
+                figures.append(Figure(label, None, definition=definition))
             else:
-                figures.append(Figure(label, value, self._percent(value) if with_percent else None))
+                percent = self._percent(value) if with_percent else None
+                figures.append(Figure(label, value, percent, definition))
         return figures
 
 

@@ -56,7 +56,6 @@ def _header():
 
 
 def _member_cells(row, report):
-    due = [d for d in (report.cohort.due_at, row["enrolment_due_at"]) if d is not None]
     return [
         row["name"],
         row["user__email"],
@@ -66,7 +65,7 @@ def _member_cells(row, report):
         row["lessons_completed"] if row["enrolled"] else "",
         row["lessons_total"] if row["enrolled"] else "",
         _when(row["last_activity"]),
-        _when(min(due)) if due else "",
+        _when(row["due_at"]),
         _when(row["completed_at"]),
         row["quizzes_passed"] if report.quiz_ids else "",
         len(report.quiz_ids) if report.quiz_ids else "",

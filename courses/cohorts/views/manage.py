@@ -7,24 +7,19 @@ them whatever the size of the cohort.
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from courses import audit
 from courses.cohorts import reports
 from courses.cohorts.access import (
     can_manage,
-    cohort_for_managing,
     cohort_for_viewing,
     organisations_for,
 )
@@ -160,6 +155,7 @@ def cohort_report(request, cohort_id):
         "seats_taken": summary.members + summary.counts[reports.INVITED],
         "join_url": request.build_absolute_uri(reverse("courses:join", args=[cohort.invite_code])),
         "now": report.now,
+        "due_passed": cohort.due_on is not None and cohort.due_on < timezone.localdate(),
         "CertificateStatus": CertificateStatus,
         "EnrolmentStatus": EnrolmentStatus,
     }
@@ -183,52 +179,3 @@ def cohort_export(request, cohort_id):
     response["X-Content-Type-Options"] = "nosniff"
     audit.record_download(cohort, request.user, filters)
     return response
-
-
-# --- Reminders ---------------------------------------------------------------------------------
-
-
-@require_POST
-@login_required
-def cohort_remind(request, cohort_id):
-    """Email overdue members a gentle reminder, at most once a day each. The conditional
-    UPDATE of `last_reminded_at` claims the members: of two clicks at once, the second finds
-    them already reminded."""
-    from courses.cohorts.tasks import send_overdue_reminders
-
-    cohort = cohort_for_managing(request, cohort_id)
-    now = timezone.now()
-    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    overdue = reports.overdue_memberships(cohort, list(cohort.courses.all()), now)
-    with reports.without_jit():
-        total = overdue.count()
-        reminded = overdue.filter(
-            Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=start_of_day)
-        ).update(last_reminded_at=now)
-    skipped = max(total - reminded, 0)
-    if reminded:
-        audit.record(cohort, audit.REMINDERS_SENT, request.user, count=reminded)
-        stamp = now.isoformat()
-        transaction.on_commit(lambda: send_overdue_reminders.enqueue(cohort.pk, stamp))
-        messages.success(
-            request,
-            ngettext(
-                "A reminder is on its way to %(count)s overdue member.",
-                "Reminders are on their way to %(count)s overdue members.",
-                reminded,
-            )
-            % {"count": reminded},
-        )
-    if skipped:
-        messages.info(
-            request,
-            ngettext(
-                "%(count)s overdue member was skipped: they were already reminded today.",
-                "%(count)s overdue members were skipped: they were already reminded today.",
-                skipped,
-            )
-            % {"count": skipped},
-        )
-    if not total:
-        messages.info(request, _("Nobody in this cohort is overdue, so no reminders were sent."))
-    return redirect("courses:cohort", cohort_id=cohort.public_id)

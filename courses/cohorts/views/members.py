@@ -13,6 +13,7 @@ from courses.cohorts import services as cohorts
 from courses.cohorts.access import cohort_for_managing
 from courses.cohorts.forms import (
     AddPersonForm,
+    CohortDueDateForm,
     InviteLinkForm,
 )
 from courses.cohorts.views.common import cohort_url
@@ -92,22 +93,54 @@ def member_remove(request, cohort_id, user_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_cancel(request, cohort_id, invitation_id):
-    """Withdraw a pending invitation: signing up with that address no longer joins."""
+    """GET asks for confirmation; POST withdraws a pending invitation: the person can no
+    longer accept it and its place is free. No email is sent."""
     cohort = cohort_for_managing(request, cohort_id)
-    invitation = get_object_or_404(CohortInvitation, cohort=cohort, pk=invitation_id)
-    email = invitation.email
-    invitation.delete()
-    messages.success(
-        request,
-        _(
-            "The invitation for %(email)s was cancelled and its place is free. They can no "
-            "longer accept it."
-        )
-        % {"email": email},
+    invitation = get_object_or_404(
+        CohortInvitation.objects.pending(), cohort=cohort, pk=invitation_id
     )
-    return redirect(cohort_url(cohort))
+    email = invitation.email
+    if request.method == "POST":
+        invitation.delete()
+        audit.record(cohort, audit.INVITATION_CANCELLED, request.user, email=email)
+        messages.success(
+            request,
+            _(
+                "The invitation for %(email)s was cancelled and its place is free. They can no "
+                "longer accept it."
+            )
+            % {"email": email},
+        )
+        return redirect(cohort_url(cohort))
+    return render(
+        request,
+        "courses/cohorts/invitation_cancel.html",
+        {"cohort": cohort, "invitation": invitation, "cohort_url": cohort_url(cohort)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_due_date(request, cohort_id):
+    """The manager sets the cohort's due date: none, fixed, or within N days of joining.
+    Members' unfinished enrolments take their new effective due date."""
+    cohort = cohort_for_managing(request, cohort_id)
+    form = CohortDueDateForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            cohort = form.save()
+            cohorts.apply_due_dates(cohort)
+            audit.record(cohort, audit.DUE_DATE_CHANGED, request.user, due=str(cohort.due_label))
+        messages.success(request, _("The due date is now: %(due)s.") % {"due": cohort.due_label})
+        return redirect(cohort_url(cohort))
+    return render(
+        request,
+        "courses/cohorts/due_date.html",
+        {"cohort": cohort, "form": form, "cohort_url": cohort_url(cohort)},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

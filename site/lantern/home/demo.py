@@ -241,6 +241,17 @@ def ensure_learner_progress(courses):
     return enrolment
 
 
+def _pass_quizzes(user, enrolment, lessons, now=None):
+    """Pass each quiz of these lessons not yet passed in the enrolment's cycle."""
+    from quizzes.services import has_passed
+
+    for lesson in lessons:
+        quiz = lesson.specific.quiz
+        if quiz is not None and not has_passed(user, quiz, since=enrolment.enrolled_at):
+            attempt = quiz_services.start_attempt(user, quiz, now=now)
+            quiz_services.submit_attempt(attempt, _answers(attempt, correct=True), now=now)
+
+
 def _answers(attempt, correct):
     answers = {}
     for question in attempt.snapshot:
@@ -302,7 +313,8 @@ def ensure_colleagues_with_results(courses):
             right = rng.random() < ability
             ids = [c["id"] for c in question["choices"] if c["correct"] is right]
             answers[question["id"]] = ids if question["kind"] == "multiple" or not ids else ids[:1]
-        quiz_services.submit_attempt(attempt, answers)
+        # Taken two days ago: any cooldown is over by the time the cohort below starts.
+        quiz_services.submit_attempt(attempt, answers, now=timezone.now() - timedelta(days=2))
         lessons = progress.course_lessons(police)
         for lesson in lessons[: rng.randint(0, len(lessons) - 1)]:
             progress.complete_lesson(enrolment, lesson)
@@ -321,9 +333,15 @@ def ensure_learner_certificates(courses):
             continue
         enrolment, _ = progress.enrol(learner, course)
         if enrolment.completed_at is None:
+            # Enrolled a week before completing, passing each quiz on the way (a completer
+            # has passed every quiz of the cycle, as the lessons require).
+            completed = timezone.now() - timedelta(days=30 * months_ago)
+            started = completed - timedelta(days=7)
+            Enrolment.objects.filter(pk=enrolment.pk).update(enrolled_at=started)
+            enrolment.refresh_from_db()
+            _pass_quizzes(learner, enrolment, progress.course_lessons(course), now=completed)
             for lesson in progress.course_lessons(course):
                 progress.complete_lesson(enrolment, lesson)
-            completed = timezone.now() - timedelta(days=30 * months_ago)
             Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=completed)
             enrolment.refresh_from_db()
         issue_certificate(enrolment)
@@ -331,10 +349,17 @@ def ensure_learner_certificates(courses):
 
 def ensure_partner_cohort(courses):
     """A partner company whose cohort of twelve moderators (the demo learner and eleven
-    colleagues) is in mixed states on the tech course, managed by manager@example.org. The
-    due date has just passed, so the manager can see who is overdue and remind them."""
+    colleagues) is in mixed states on the tech course, managed by manager@example.org. Each
+    member has 30 days from joining, so new joiners are never overdue at once; two colleagues
+    joined long enough ago to be overdue, so the manager can see who is and remind them."""
     from courses.cohorts import services as cohorts
-    from courses.models import Cohort, CohortInvitation, MembershipSource, Organisation
+    from courses.models import (
+        Cohort,
+        CohortInvitation,
+        CohortMembership,
+        MembershipSource,
+        Organisation,
+    )
 
     User = get_user_model()
     by_audience = {a.slug: c for c in courses for a in c.audiences.all()}
@@ -354,7 +379,7 @@ def ensure_partner_cohort(courses):
         name="Trust & Safety moderators, autumn intake",
         defaults={
             "starts_on": today - timedelta(days=40),
-            "due_on": today - timedelta(days=5),
+            "due_within_days": 30,
             "seat_limit": 20,
         },
     )
@@ -378,16 +403,19 @@ def ensure_partner_cohort(courses):
         # learner01-03 completed (taking each quiz they had not taken), 04-08 part-way, 09-11 only
         # what their earlier quiz results carried over.
         done = len(lessons) if n <= 3 else (n - 2) * len(lessons) // 8 if n <= 8 else 0
+        if n <= 3:
+            # Completers pass every quiz in this cycle (a pass of the shared core module's
+            # quiz in another course, before joining, does not count for this one).
+            _pass_quizzes(user, enrolment, lessons[:done])
         for lesson in lessons[:done]:
-            quiz = lesson.specific.quiz
-            if (
-                n <= 3
-                and quiz is not None
-                and not Attempt.objects.filter(user=user, quiz=quiz).exists()
-            ):
-                attempt = quiz_services.start_attempt(user, quiz)
-                quiz_services.submit_attempt(attempt, _answers(attempt, correct=True))
             progress.complete_lesson(enrolment, lesson)
+    if created:
+        # The last two colleagues joined 35 days ago: past their 30 days, and not finished.
+        early = timezone.now() - timedelta(days=35)
+        CohortMembership.objects.filter(
+            cohort=cohort, user__in=[user.pk for user in learners[-2:]]
+        ).update(joined_at=early)
+        cohorts.apply_due_dates(cohort)
     CohortInvitation.objects.get_or_create(
         cohort=cohort,
         email="new.starter@example.org",

@@ -159,6 +159,48 @@ class TestCohortAdmin:
         due_dates = {e.course_id: e.due_at.date() for e in Enrolment.objects.filter(user=learner)}
         assert due_dates == {course[0].pk: date(2030, 2, 28), second.pk: date(2030, 2, 28)}
 
+    def test_a_relative_due_date_counts_from_joining(
+        self, admin_client, organisation, course, learner, django_capture_on_commit_callbacks
+    ):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        cohort = factories.make_cohort(course[0], organisation=organisation)
+        cohorts.join(cohort, learner)
+        data = {
+            "organisation": organisation.pk,
+            "name": cohort.name,
+            "courses": [course[0].pk],
+            "due_on": "2030-02-28",
+            "due_within_days": "21",
+            "is_active": "on",
+        }
+        response = admin_client.post(reverse("cohorts:edit", args=[cohort.pk]), data)
+        assert b"not both" in response.content
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(
+                reverse("cohorts:edit", args=[cohort.pk]), {**data, "due_on": ""}
+            )
+        assert response.status_code == 302
+        enrolment = Enrolment.objects.get(user=learner)
+        assert enrolment.due_at.date() == timezone.localdate() + timedelta(days=21)
+
+    def test_a_past_due_date_needs_the_confirmation(self, admin_client, organisation, course):
+        data = {
+            "organisation": organisation.pk,
+            "name": "Late start",
+            "courses": [course[0].pk],
+            "due_on": "2020-01-31",
+            "is_active": "on",
+        }
+        response = admin_client.post(reverse("cohorts:add"), data)
+        assert b"people who join now are overdue at once" in response.content
+        assert not Cohort.objects.filter(name="Late start").exists()
+        response = admin_client.post(reverse("cohorts:add"), {**data, "confirm_past_due": "on"})
+        assert response.status_code == 302
+        assert Cohort.objects.get(name="Late start").due_on == date(2020, 1, 31)
+
     def test_listing_filters_by_organisation_and_links_to_the_report(
         self, admin_client, organisation, course
     ):

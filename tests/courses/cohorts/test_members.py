@@ -141,9 +141,11 @@ def test_get_on_post_only_actions_is_not_allowed(manager_client, cohort, name):
     assert manager_client.get(url(name, cohort)).status_code == 405
 
 
-def test_get_on_cancel_is_not_allowed(manager_client, cohort, invitation):
+def test_get_on_cancel_only_asks_for_confirmation(manager_client, cohort, invitation):
     target = url("cohort_invitation_cancel", cohort, invitation.pk)
-    assert manager_client.get(target).status_code == 405
+    response = manager_client.get(target)
+    assert response.status_code == 200
+    assert "Cancel this invitation?" in response.content.decode()
     assert cohort.invitations.exists()
 
 
