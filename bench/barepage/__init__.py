@@ -1,0 +1,1 @@
+"""A bare Wagtail page type that the HTTP benchmark serves beside Lantern's pages."""
