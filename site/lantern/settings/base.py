@@ -51,6 +51,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request ids first, then probes: /healthz and /readyz answer before host checks,
+    # redirects and sessions.
+    "lantern.ops.logs.RequestIdMiddleware",
+    "lantern.ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -308,10 +312,24 @@ LANTERN_UPLOAD_DIRECTORY = env_str("UPLOAD_DIRECTORY", "")
 # Quiz attempts count per certification cycle: a new cycle resets attempt limits (history kept).
 QUIZZES_ATTEMPT_WINDOW = "courses.learning.quiz_link.attempt_window"
 
+# Logs go to standard error, each line with the request's id (X-Request-ID). LOG_FORMAT=json
+# writes one JSON object per line for log collectors (the default in production).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lantern.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "lantern.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
