@@ -43,6 +43,10 @@ def check_cache():
 
 def check_storage():
     """Media storage is reachable: a writable directory, or an object store that answers."""
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:  # S3-compatible: the bucket exists and these credentials may use it
+        default_storage.connection.meta.client.head_bucket(Bucket=bucket)
+        return
     location = getattr(default_storage, "location", None)
     if location is not None and hasattr(default_storage, "path"):
         if not (os.path.isdir(location) and os.access(location, os.W_OK)):

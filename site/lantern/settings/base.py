@@ -6,7 +6,15 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from lantern.env import cache_config, email_config, env_bool, env_int, env_list, env_str
+from lantern.env import (
+    cache_config,
+    email_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    media_storage_config,
+)
 
 SITE_DIR = Path(__file__).resolve().parent.parent.parent  # site/
 BASE_DIR = SITE_DIR.parent  # the repository root
@@ -189,8 +197,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# Media (images, documents): MEDIA_ROOT on this server, or MEDIA_STORAGE=s3 for an
+# S3-compatible object store shared by every app server (docs/deploy.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage_config(env_str("MEDIA_STORAGE", "file")),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
