@@ -107,3 +107,33 @@ def cache_config(url):
     raise ImproperlyConfigured(
         f"CACHE_URL scheme {scheme!r} is not supported (use redis://host:6379/0 or locmem://)."
     )
+
+
+def media_storage_config(kind):
+    """The "default" storage for MEDIA_STORAGE: `file` (MEDIA_ROOT) or `s3` (any S3-compatible
+    object store, configured with the S3_* variables). Media stay private on S3: files are
+    served through time-limited signed URLs."""
+    kind = (kind or "file").lower()
+    if kind == "file":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind == "s3":
+        bucket = env_str("S3_BUCKET")
+        if not bucket:
+            raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+                "region_name": env_str("S3_REGION") or None,
+                "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+                "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+                "location": env_str("S3_PREFIX", "media"),
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": env_int("S3_URL_EXPIRE_SECONDS", 300),
+                "file_overwrite": False,
+                "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,
+            },
+        }
+    raise ImproperlyConfigured(f"MEDIA_STORAGE {kind!r} is not supported (use file or s3).")

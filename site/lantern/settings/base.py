@@ -6,7 +6,15 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from lantern.env import cache_config, email_config, env_bool, env_int, env_list, env_str
+from lantern.env import (
+    cache_config,
+    email_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    media_storage_config,
+)
 
 SITE_DIR = Path(__file__).resolve().parent.parent.parent  # site/
 BASE_DIR = SITE_DIR.parent  # the repository root
@@ -51,6 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request ids first, then probes: /healthz and /readyz answer before host checks,
+    # redirects and sessions.
+    "lantern.ops.logs.RequestIdMiddleware",
+    "lantern.ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -185,8 +197,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# Media (images, documents): MEDIA_ROOT on this server, or MEDIA_STORAGE=s3 for an
+# S3-compatible object store shared by every app server (docs/deploy.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage_config(env_str("MEDIA_STORAGE", "file")),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -310,10 +324,24 @@ QUIZZES_ATTEMPT_WINDOW = "courses.learning.quiz_link.attempt_window"
 # A passed quiz reached from a lesson offers "Continue": complete the lesson and go on.
 QUIZZES_NEXT_STEP = "courses.learning.quiz_link.next_step"
 
+# Logs go to standard error, each line with the request's id (X-Request-ID). LOG_FORMAT=json
+# writes one JSON object per line for log collectors (the default in production).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lantern.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "lantern.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 

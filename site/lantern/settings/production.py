@@ -4,7 +4,7 @@ DATABASE_URL. Refuses to start without SECRET_KEY."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env_bool, env_int, env_list, env_str
+from .base import DATABASES, LOGGING, STORAGES, env_bool, env_int, env_list, env_str
 
 LANTERN_ENVIRONMENT = "production"
 DEBUG = False
@@ -30,7 +30,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -51,9 +51,5 @@ X_FRAME_OPTIONS = "DENY"
 # them inside the request instead (small sites without a worker process).
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+LOGGING["root"]["level"] = env_str("LOG_LEVEL", "INFO")
+LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "json")

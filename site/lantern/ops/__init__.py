@@ -1,0 +1,1 @@
+"""What operators need from every app server: health probes, request ids and JSON logs."""
