@@ -135,14 +135,14 @@ class TestLessonPrimaryAction:
         assert primary_actions(html) == ["See your certificate"]
         assert primary_href(html) == complete_page(course_page)
 
-    def test_the_last_lesson_with_lessons_left_finishes_the_course(
+    def test_the_last_lesson_with_lessons_left_leads_to_the_first_lesson_still_to_do(
         self, client, learner, journey, django_capture_on_commit_callbacks
     ):
         _, lessons, _, enrolment = journey
         finish(enrolment, [lessons[0], lessons[3]], django_capture_on_commit_callbacks)
         client.force_login(learner)
         html = client.get(lessons[-1].url).content.decode()
-        assert primary_actions(html) == ["Finish the course"]
+        assert primary_actions(html) == ["Go to the next lesson to do"]
         assert primary_href(html) == lessons[1].url  # the first lesson still to do
 
 
