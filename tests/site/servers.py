@@ -96,6 +96,13 @@ class Processes:
         for process in reversed(list(self.running)):
             self.stop(process)
 
+    def stop_all_but(self, ports):
+        """Stop every process except redis and the gunicorn servers on these ports."""
+        keep = {f"gunicorn-{port}" for port in ports}
+        for process in reversed(list(self.running)):
+            if process.name not in keep and not process.name.startswith("redis-"):
+                self.stop(process)
+
     def output(self, process):
         """What the process has written so far (for assertion messages)."""
         process.log.flush()

@@ -214,3 +214,33 @@ def test_db_worker_carries_on_after_its_database_connection_is_dropped(deploymen
     assert sent, deployment["processes"].output(worker)
     assert worker.poll() is None, deployment["processes"].output(worker)
     deployment["processes"].stop(worker)
+
+
+def test_redis_queue_backend_runs_tasks_in_an_rq_worker(deployment):
+    """TASKS_BACKEND=django_tasks_rq.RQBackend: the queue lives in Redis (TASKS_REDIS_URL) and
+    `manage.py rqworker` runs it."""
+    processes = deployment["processes"]
+    env = {
+        **deployment["env"],
+        "TASKS_BACKEND": "django_tasks_rq.RQBackend",
+        "TASKS_REDIS_URL": f"redis://127.0.0.1:{deployment['redis_port']}/1",
+    }
+    server = processes.gunicorn(env)
+    try:
+        cohort_id = deployment["cohort_id"]
+        browser = Browser(forwarded_for="198.51.100.50")
+        assert sign_in(browser, server).status == 302
+        # Uploaded on A, confirmed on the server that queues in Redis.
+        upload_and_confirm(browser, deployment["servers"][0], server, cohort_id, "rq@example.org")
+        assert not invitation_sent(browser, server, cohort_id, "rq@example.org")
+        worker = processes.start(
+            "rqworker",
+            [sys.executable, "manage.py", "rqworker", "--job-class", "django_tasks_rq.Job"],
+            env=env,
+        )
+        sent = wait_until(lambda: invitation_sent(browser, server, cohort_id, "rq@example.org"))
+        assert sent, processes.output(worker)
+        mail = "".join(p.read_text() for p in deployment["mail"].glob("*.log"))
+        assert "To: rq@example.org" in mail
+    finally:
+        processes.stop_all_but(deployment["servers"])
