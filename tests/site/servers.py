@@ -124,7 +124,8 @@ class Processes:
         port = free_port()
         process = self.start(
             f"gunicorn-{port}",
-            [str(GUNICORN), "lantern.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+            [str(GUNICORN), "lantern.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"]
+            + ["--no-control-socket"],
             env={**env, "PYTHONPATH": f"{ROOT / 'site'}{os.pathsep}{ROOT}"},
         )
         try:

@@ -70,7 +70,8 @@ def two_servers(tmp_path_factory):
         ports = [free_port(), free_port()]
         for port in ports:
             server = subprocess.Popen(  # noqa: S603
-                [str(gunicorn), "lantern.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+                [str(gunicorn), "lantern.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"]
+                + ["--no-control-socket"],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,

@@ -75,8 +75,12 @@ def deployment(tmp_path_factory):
             "BASE_URL": "http://127.0.0.1",
             "LOG_LEVEL": "WARNING",
         }
+        # Static files are collected while the database is migrated.
+        static = processes.start(
+            "collectstatic", [sys.executable, "manage.py", "collectstatic", "--noinput"], env=env
+        )
         manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "collectstatic", "--noinput", "-v", "0")
+        assert static.wait(timeout=120) == 0, processes.output(static)
         cohort_id = manage(env, "shell", "-c", SEED).strip().splitlines()[-1]
         servers = [processes.gunicorn(env), processes.gunicorn(env)]
         yield {
