@@ -137,3 +137,20 @@ def media_storage_config(kind):
             },
         }
     raise ImproperlyConfigured(f"MEDIA_STORAGE {kind!r} is not supported (use file or s3).")
+
+
+SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}
+
+
+def session_engine(name):
+    """Turn SESSION_ENGINE (db, cache or cached_db) into Django's session engine path."""
+    try:
+        return SESSION_ENGINES[name.strip().lower()]
+    except KeyError as exc:
+        raise ImproperlyConfigured(
+            f"SESSION_ENGINE must be one of {', '.join(SESSION_ENGINES)}, not {name!r}."
+        ) from exc

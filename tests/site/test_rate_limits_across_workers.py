@@ -6,39 +6,18 @@ the proxy saw, so a guesser is stopped on both servers while a colleague is not.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from courses.certificates.views import VERIFY_LIMIT_PER_MINUTE
 from courses.cohorts.views.join import JOIN_MISSES_PER_MINUTE
+from tests.site.servers import GUNICORN, ROOT, free_port, wait_for_port
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.xdist_group("servers")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port, process, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process exited with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"nothing listening on {port}")
 
 
 def get(port, path, client_address):
@@ -57,7 +36,7 @@ def two_servers(tmp_path_factory):
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("Runs once, with the SQLite suite: the servers use their own database.")
     redis_server = shutil.which("redis-server")
-    gunicorn = Path(sys.executable).with_name("gunicorn")
+    gunicorn = GUNICORN
     if redis_server is None:
         pytest.skip("redis-server is not installed")
     if not gunicorn.exists():
@@ -91,7 +70,8 @@ def two_servers(tmp_path_factory):
         ports = [free_port(), free_port()]
         for port in ports:
             server = subprocess.Popen(  # noqa: S603
-                [str(gunicorn), "lantern.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+                [str(gunicorn), "lantern.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"]
+                + ["--no-control-socket"],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,

@@ -134,3 +134,64 @@ class TestProductionSettings:
         development = run_manage("shell", "-c", code, "--settings=lantern.settings.dev")
         assert production.stdout.split()[-2] == "True", production.stderr
         assert development.stdout.split()[-2] == "False", development.stderr
+
+
+class TestScaleOutSettings:
+    """Settings for several app servers: sessions, the Redis task queue, cookies."""
+
+    ENV = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "lantern.example.org",
+        "CACHE_URL": "redis://cache.internal:6379/0",
+    }
+
+    def production(self, code, **env):
+        result = run_manage(
+            "shell", "-c", code, "--settings=lantern.settings.production", env={**self.ENV, **env}
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    def test_session_engine_names(self):
+        from lantern.env import session_engine
+
+        assert session_engine("cache") == "django.contrib.sessions.backends.cache"
+        assert session_engine("db") == "django.contrib.sessions.backends.db"
+        with pytest.raises(ImproperlyConfigured, match="SESSION_ENGINE must be one of"):
+            session_engine("memcached")
+
+    def test_sessions_stay_in_the_database_unless_told(self):
+        code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+        assert self.production(code) == "django.contrib.sessions.backends.db"
+        assert self.production(code, SESSION_ENGINE="cache").endswith("backends.cache")
+
+    def test_cookies_are_secure_unless_turned_off_for_plain_http(self):
+        code = (
+            "from django.conf import settings; "
+            "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+        )
+        assert self.production(code) == "True True"
+        assert (
+            self.production(code, SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0")
+            == "False False"
+        )
+
+    def test_redis_queue_uses_its_own_url_or_the_cache(self):
+        code = (
+            "from django.conf import settings; "
+            "print(settings.TASKS['default']['BACKEND'], settings.RQ_QUEUES['default']['URL'], "
+            "'django_rq' in settings.INSTALLED_APPS)"
+        )
+        rq = {"TASKS_BACKEND": "django_tasks_rq.RQBackend"}
+        assert (
+            self.production(code, **rq, TASKS_REDIS_URL="redis://queue.internal:6379/1")
+            == "django_tasks_rq.RQBackend redis://queue.internal:6379/1 True"
+        )
+        assert self.production(code, **rq).split()[1] == "redis://cache.internal:6379/0"
+
+    def test_database_queue_is_the_default(self):
+        code = (
+            "from django.conf import settings; "
+            "print(settings.TASKS['default']['BACKEND'], 'django_rq' in settings.INSTALLED_APPS)"
+        )
+        assert self.production(code) == "django_tasks_db.DatabaseBackend False"

@@ -14,6 +14,7 @@ from lantern.env import (
     env_list,
     env_str,
     media_storage_config,
+    session_engine,
 )
 
 SITE_DIR = Path(__file__).resolve().parent.parent.parent  # site/
@@ -186,6 +187,9 @@ LANTERN_REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
 # the person ticked "This is a shared device" when logging in.
 LANTERN_SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 60 * 60
+# Sessions in the database (SESSION_ENGINE=db, the default), in the shared cache (cache:
+# Redis in production) or both (cached_db): either way every app server sees them.
+SESSION_ENGINE = session_engine(env_str("SESSION_ENGINE", "db"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -193,7 +197,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")

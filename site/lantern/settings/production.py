@@ -4,7 +4,16 @@ DATABASE_URL. Refuses to start without SECRET_KEY."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, LOGGING, STORAGES, env_bool, env_int, env_list, env_str
+from .base import (
+    DATABASES,
+    INSTALLED_APPS,
+    LOGGING,
+    STORAGES,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 LANTERN_ENVIRONMENT = "production"
 DEBUG = False
@@ -41,15 +50,29 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Cookies only over HTTPS. SESSION_COOKIE_SECURE=0 / CSRF_COOKIE_SECURE=0 only for a test
+# deployment served over plain HTTP on a private network.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Emails (invitations, reminders) go through a queue in the database; run the worker with
 # `manage.py db_worker`. TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend sends
-# them inside the request instead (small sites without a worker process).
-TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# them inside the request instead (small sites without a worker process), and
+# TASKS_BACKEND=django_tasks_rq.RQBackend keeps the queue in Redis (TASKS_REDIS_URL, by default
+# CACHE_URL); run its worker with `manage.py rqworker --job-class django_tasks_rq.Job`.
+TASKS_BACKEND = env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": env_str("TASKS_REDIS_URL") or env_str("CACHE_URL"),
+            "DEFAULT_TIMEOUT": env_int("TASKS_TIMEOUT_SECONDS", 600),
+        }
+    }
 
 LOGGING["root"]["level"] = env_str("LOG_LEVEL", "INFO")
 LOGGING["handlers"]["console"]["formatter"] = env_str("LOG_FORMAT", "json")

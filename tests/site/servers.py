@@ -1,0 +1,280 @@
+"""Helpers for tests that run Lantern as real processes: gunicorn app servers, a Redis server,
+task workers and a PostgreSQL database of their own, all on 127.0.0.1."""
+
+import http.cookiejar
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port():
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, process, timeout=60):
+    """Wait until something listens on the port; fail early if the process has exited."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listening on {port}")
+
+
+def wait_until(condition, timeout=20, interval=0.2):
+    """Poll `condition()` until it returns something truthy; return that, or None on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
+def require_tools():
+    """Skip unless redis-server and gunicorn are installed."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    if not GUNICORN.exists():
+        pytest.skip("gunicorn is not installed in this environment")
+
+
+class Processes:
+    """Processes started by a test, stopped (in reverse order) by `stop_all()`."""
+
+    def __init__(self, log_dir):
+        self.log_dir = Path(log_dir)
+        self.running = []
+
+    def start(self, name, args, env=None):
+        """Start a process in the repository root; its output goes to <log_dir>/<name>.log."""
+        log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 (closed in stop_all)
+        process = subprocess.Popen(  # noqa: S603
+            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        process.log = log
+        process.name = name
+        self.running.append(process)
+        return process
+
+    def stop(self, process):
+        """Stop one process: SIGTERM, then SIGKILL after 20 seconds."""
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        process.log.close()
+        if process in self.running:
+            self.running.remove(process)
+
+    def stop_all(self):
+        """Stop every process still running, last started first."""
+        for process in reversed(list(self.running)):
+            self.stop(process)
+
+    def stop_all_but(self, ports):
+        """Stop every process except redis and the gunicorn servers on these ports."""
+        keep = {f"gunicorn-{port}" for port in ports}
+        for process in reversed(list(self.running)):
+            if process.name not in keep and not process.name.startswith("redis-"):
+                self.stop(process)
+
+    def output(self, process):
+        """What the process has written so far (for assertion messages)."""
+        process.log.flush()
+        return (self.log_dir / f"{process.name}.log").read_text(errors="replace")[-4000:]
+
+    def redis(self):
+        """Start a redis-server without persistence; return its port."""
+        port = free_port()
+        process = self.start(
+            f"redis-{port}",
+            [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+        )
+        wait_for_port(port, process)
+        return port
+
+    def gunicorn(self, env):
+        """Start one gunicorn app server (one worker); return its port."""
+        port = free_port()
+        process = self.start(
+            f"gunicorn-{port}",
+            [str(GUNICORN), "lantern.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"]
+            + ["--no-control-socket"],
+            env={**env, "PYTHONPATH": f"{ROOT / 'site'}{os.pathsep}{ROOT}"},
+        )
+        try:
+            wait_for_port(port, process)
+        except (RuntimeError, TimeoutError) as error:
+            raise RuntimeError(f"{error}: {self.output(process)}") from error
+        return port
+
+
+def manage(env, *args, timeout=300):
+    """Run a manage.py command with this environment; fail with its output if it fails."""
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+# PostgreSQL: a database of the test's own, next to the one DATABASE_URL names.
+
+
+def postgres_url():
+    """DATABASE_URL if it names PostgreSQL; otherwise skip the test."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.skip(
+            "Needs PostgreSQL: run with DATABASE_URL=postgres://… (the servers and workers "
+            "share one database, which an SQLite test database cannot be)."
+        )
+    return url
+
+
+def connect(url, dbname):
+    """An autocommit psycopg connection to `dbname` on the server of `url`."""
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    return psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=urllib.parse.unquote(parts.username or "postgres"),
+        password=urllib.parse.unquote(parts.password or "") or None,
+        dbname=dbname,
+        autocommit=True,
+    )
+
+
+def create_database(url, prefix):
+    """Create an empty database `<prefix>_<random>`; return (its name, its URL)."""
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with connect(url, "postgres") as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urllib.parse.urlparse(url)
+    return name, urllib.parse.urlunparse(parts._replace(path=f"/{name}"))
+
+
+def drop_database(url, name):
+    """Drop the database, disconnecting anyone still connected."""
+    with connect(url, "postgres") as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# A browser-like HTTP client: cookies, CSRF tokens, no automatic redirects.
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.text = body.decode("utf-8", errors="replace")
+
+    @property
+    def location(self):
+        return self.headers.get("Location", "")
+
+
+class Browser:
+    """One person's browser: a cookie jar shared by every server it talks to."""
+
+    def __init__(self, forwarded_for="203.0.113.10"):
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirects()
+        )
+        self.forwarded_for = forwarded_for
+
+    def request(self, port, path, data=None, content_type=None):
+        """GET (or POST when data is given) http://127.0.0.1:<port><path>."""
+        # As behind a load balancer: every server sees the public host name, not its own port
+        # (allauth's per-account sign-in lock is keyed by host and address).
+        headers = {"X-Forwarded-For": self.forwarded_for, "Host": "127.0.0.1"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", data=data, headers=headers
+        )
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return Response(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, error.headers, error.read())
+
+    def get(self, port, path):
+        return self.request(port, path)
+
+    def csrf_token(self):
+        return next(c.value for c in self.cookies if c.name == "csrftoken")
+
+    def post(self, port, path, fields):
+        """POST a form with the CSRF token from the cookie, as the page's form would."""
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf_token(), **fields})
+        return self.request(
+            port, path, data.encode(), content_type="application/x-www-form-urlencoded"
+        )
+
+    def post_file(self, port, path, field, filename, content, fields=None):
+        """POST a multipart form with one file."""
+        boundary = f"----lantern{secrets.token_hex(8)}"
+        parts = []
+        for name, value in {"csrfmiddlewaretoken": self.csrf_token(), **(fields or {})}.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n".encode()
+            )
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+        parts.append(f"--{boundary}--\r\n".encode())
+        return self.request(
+            port, path, b"".join(parts), content_type=f"multipart/form-data; boundary={boundary}"
+        )
+
+
+def hidden_value(html, name):
+    """The value of the hidden input `name` in a page."""
+    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="{name}"', html)
+    assert match, f"no input named {name}"
+    return match.group(1) or match.group(2)
