@@ -137,7 +137,7 @@ def queue_overdue_reminders(cohort, memberships, now=None):
     """Queue one gentle reminder for each of these members (with their user) who has a
     course of the cohort to finish: one per member until it has gone, however often this
     runs; one that could not be sent is tried afresh. `last_reminded_at` is set when the email
-    has gone. Returns how many reminders are on their way."""
+    has gone. Returns how many reminders this call queued or retried."""
     from courses.delivery import services as delivery
 
     now = now or timezone.now()
@@ -152,17 +152,17 @@ def queue_overdue_reminders(cohort, memberships, now=None):
         if not titles:
             continue
         body = reminder_body(context, user, titles, cohort.due_at_for(membership.joined_at), now)
-        row, _created = delivery.queue(
+        row, created = delivery.queue(
             reminder_key(membership),
             user.email,
             context["subject"],
             body,
             mark=membership,
             mark_field="last_reminded_at",
-            rearm=True,
             now=now,
         )
-        waiting += row.status != "sent"
+        # Already on its way: nothing to do; could not be sent: try it afresh now.
+        waiting += created or (row.undelivered and delivery.retry(row, now=now))
     if waiting:
         delivery.deliver_soon()
     return waiting

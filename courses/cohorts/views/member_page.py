@@ -81,7 +81,9 @@ def member_remind(request, cohort_id, user_id):
             messages.info(request, _("They were already reminded today, so nothing was sent."))
             return redirect(member_url)
         with transaction.atomic():
-            queue_overdue_reminders(cohort, [membership], now)
+            if not queue_overdue_reminders(cohort, [membership], now):
+                messages.info(request, _("A reminder is already on its way to them."))
+                return redirect(member_url)
             audit.record(
                 cohort,
                 audit.REMINDERS_SENT,

@@ -273,3 +273,20 @@ class TestAdmin:
         assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
         failed.refresh_from_db()
         assert failed.status == DeliveryStatus.FAILED
+
+
+def test_a_second_reminder_click_while_one_waits_sends_nothing_more(
+    cohort, make_user, manager_client
+):
+    """Without a delivery run in between (callbacks not run), the second click finds the
+    reminder already on its way and logs nothing."""
+    cohort.due_on = timezone.localdate() - timedelta(days=3)
+    cohort.save()
+    person = make_user("late@example.org")
+    cohorts.join(cohort, person)
+    url = reverse("courses:cohort_member_remind", args=[cohort.public_id, person.pk])
+    manager_client.post(url)
+    response = manager_client.post(url, follow=True)
+    assert "already on its way" in response.content.decode()
+    assert OutboundEmail.objects.count() == 1
+    assert ModelLogEntry.objects.filter(action=audit.REMINDERS_SENT).count() == 1
