@@ -13,11 +13,22 @@ class CoursesConfig(AppConfig):
         from courses import signal_handlers
         from courses.learning.completion import register_requirement
         from courses.learning.quiz_link import quiz_requirement
-        from courses.models import Certificate, CohortInvitation, CohortMembership, Enrolment
-        from courses.permissions import CertificatePermissionPolicy, ReadOnlyPermissionPolicy
+        from courses.models import (
+            Certificate,
+            CohortInvitation,
+            CohortMembership,
+            Enrolment,
+            OutboundEmail,
+        )
+        from courses.permissions import (
+            CertificatePermissionPolicy,
+            OutboundEmailPermissionPolicy,
+            ReadOnlyPermissionPolicy,
+        )
 
         for model in (Enrolment, CohortMembership, CohortInvitation):
             register_permission_policy(model, ReadOnlyPermissionPolicy(model))
         register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
+        register_permission_policy(OutboundEmail, OutboundEmailPermissionPolicy(OutboundEmail))
         register_requirement(quiz_requirement)
         signal_handlers.connect()

@@ -20,6 +20,7 @@ UPLOAD_COMMITTED = "lantern.cohort.upload_committed"
 REPORT_DOWNLOADED = "lantern.cohort.report_downloaded"
 REMINDERS_SENT = "lantern.cohort.reminders_sent"
 INVITATION_CANCELLED = "lantern.cohort.invitation_cancelled"
+INVITATION_RESENT = "lantern.cohort.invitation_resent"
 DUE_DATE_CHANGED = "lantern.cohort.due_date_changed"
 # The learner's own answers, shown to their organisation.
 INVITATION_ACCEPTED = "lantern.cohort.invitation_accepted"
@@ -220,6 +221,15 @@ class InvitationCancelled(Formatter):
         }
 
 
+class InvitationResent(Formatter):
+    label = gettext_lazy("Resend invitation email")
+
+    def format_message(self, log_entry):
+        return _("Asked for the invitation email to %(email)s to be sent again") % {
+            "email": _data(log_entry).get("email", "")
+        }
+
+
 class DueDateChanged(Formatter):
     label = gettext_lazy("Change due date")
 
@@ -299,6 +309,7 @@ FORMATTERS = {
     REPORT_DOWNLOADED: ReportDownloaded,
     REMINDERS_SENT: RemindersSent,
     INVITATION_CANCELLED: InvitationCancelled,
+    INVITATION_RESENT: InvitationResent,
     DUE_DATE_CHANGED: DueDateChanged,
     INVITATION_ACCEPTED: InvitationAccepted,
     INVITATION_DECLINED: InvitationDeclined,

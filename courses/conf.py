@@ -56,3 +56,13 @@ def trusted_proxy_count():
     """How many proxies in front of the site append to X-Forwarded-For (0: none; the
     connecting address is the client)."""
     return getattr(settings, "LANTERN_TRUSTED_PROXY_COUNT", 0)
+
+
+def outbox_max_attempts():
+    """How many times the outbox tries an email before it shows it as not delivered."""
+    return getattr(settings, "LANTERN_OUTBOX_MAX_ATTEMPTS", 8)
+
+
+def outbox_batch_size():
+    """How many emails one delivery run sends over one mail connection."""
+    return getattr(settings, "LANTERN_OUTBOX_BATCH_SIZE", 100)

@@ -35,3 +35,9 @@ class CertificatePermissionPolicy(ModelPermissionPolicy):
     def users_with_any_permission(self, actions, **kwargs):
         permissions = sorted({p for action in actions for p in self.granted_by.get(action, ())})
         return super().users_with_any_permission(permissions, **kwargs)
+
+
+class OutboundEmailPermissionPolicy(CertificatePermissionPolicy):
+    """View outgoing emails with the view or change permission; "retry" needs change."""
+
+    granted_by = {"view": ("view", "change"), "retry": ("change",)}

@@ -8,6 +8,7 @@ from courses import audit
 from courses.certificates import admin as certificate_admin
 from courses.cohorts import admin as cohort_admin
 from courses.content import admin as content_admin
+from courses.delivery import admin as delivery_admin
 from courses.learning import admin as learning_admin
 from courses.learning import quiz_link
 
@@ -29,6 +30,11 @@ def register_enrolment_viewset():
 @hooks.register("register_admin_viewset")
 def register_certificate_viewset():
     return certificate_admin.CertificateViewSet("certificates")
+
+
+@hooks.register("register_admin_viewset")
+def register_outbound_email_viewset():
+    return delivery_admin.OutboundEmailViewSet("outgoing_emails")
 
 
 @hooks.register("register_log_actions")

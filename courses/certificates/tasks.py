@@ -1,10 +1,8 @@
 """Background work for certificates (django-tasks): expiry reminders. Tasks take ids, not
 objects, and re-read the database."""
 
-import logging
 from datetime import timedelta
 
-from django.core.mail import send_mail
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,9 +10,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from courses import conf
+from courses.delivery import services as delivery
 from courses.models import Certificate, Enrolment
-
-logger = logging.getLogger(__name__)
 
 
 def _certificates_due_a_reminder(now, days):
@@ -50,34 +47,29 @@ def _certificates_due_a_reminder(now, days):
 
 @task()
 def send_certificate_expiry_reminders():
-    """Email each holder of a certificate that expires soon, once; returns how many were sent."""
+    """Email each holder of a certificate that expires soon, once; returns how many were sent
+    by this run."""
     now = timezone.now()
     days = conf.certificate_reminder_days()
     context = {
         "renew_url": conf.absolute_url(reverse("courses:dashboard")),
         "site_name": conf.site_name(),
     }
-    sent = 0
+    keys = []
     for certificate in _certificates_due_a_reminder(now, days):
         context["certificate"] = certificate
         subject = render_to_string("courses/email/certificate_reminder_subject.txt", context)
         message = render_to_string("courses/email/certificate_reminder.txt", context)
-        # Claim the certificate first: of two overlapping runs, only one sends.
-        claimed = Certificate.objects.filter(pk=certificate.pk, reminded_at__isnull=True).update(
-            reminded_at=now
+        # One email per certificate, however often this runs; `reminded_at` is set once it
+        # has gone, and the outbox retries it later when the mail server is down.
+        key = f"cert-expiry:{certificate.pk}"
+        delivery.queue(
+            key,
+            certificate.user.email,
+            subject,
+            message,
+            mark=certificate,
+            mark_field="reminded_at",
         )
-        if not claimed:
-            continue
-        try:
-            send_mail(
-                subject=" ".join(subject.split()),
-                message=message,
-                from_email=None,
-                recipient_list=[certificate.user.email],
-            )
-        except OSError:  # smtplib errors included: release the claim so the next run retries
-            logger.exception("Certificate reminder %s could not be sent", certificate.pk)
-            Certificate.objects.filter(pk=certificate.pk, reminded_at=now).update(reminded_at=None)
-            continue
-        sent += 1
-    return sent
+        keys.append(key)
+    return delivery.deliver_due(keys=keys) if keys else 0

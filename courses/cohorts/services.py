@@ -24,8 +24,6 @@ from courses.models.cohorts import INVITE_CODE_LENGTH
 
 # Large lists are looked up in slices: SQLite and some drivers cap the parameters per query.
 LOOKUP_BATCH = 900
-# Invitation emails are queued in batches, so a worker never holds thousands in one task.
-INVITATION_TASK_BATCH = 500
 
 INVITE = "invite"  # gets an invitation to accept or decline (account or not)
 ALREADY = "already"  # already a member, or invited and not yet answered
@@ -374,10 +372,11 @@ def add_people(cohort, people, added_by=None, source=MembershipSource.UPLOAD):
     ids.extend(renewed_ids)
     result.invited = list(CohortInvitation.objects.filter(pk__in=ids)) if ids else []
     if ids:
-        from courses.cohorts.tasks import send_cohort_invitations
+        from courses.cohorts.tasks import queue_invitation_emails
 
-        for batch in _batches(ids, INVITATION_TASK_BATCH):
-            transaction.on_commit(lambda batch=batch: send_cohort_invitations.enqueue(batch))
+        for invitation in result.invited:
+            invitation.cohort = cohort
+        queue_invitation_emails(result.invited)
     return result
 
 

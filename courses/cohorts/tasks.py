@@ -1,23 +1,23 @@
-"""Background work for cohorts (django-tasks): invitation and overdue-reminder emails. Tasks
-take ids, not objects, and re-read the database, so a task queued before a change sees it."""
+"""Cohort emails: invitations and overdue reminders, rendered and queued in the outbox
+(`courses.delivery`) inside the caller's transaction, then delivered in the background."""
 
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
 
 from courses import conf
 
 
-def invitation_email(invitation):
-    """The invitation email's (subject, body): what the task sends and the preview shows."""
+def invitation_email(invitation, titles=None):
+    """The invitation email's (subject, body): what is sent and the preview shows."""
     cohort = invitation.cohort
+    if titles is None:
+        titles = [course.title for course in cohort.courses.all()]
     context = {
         "invitation": invitation,
         "cohort": cohort,
         "organisation": cohort.organisation,
-        "courses": [course.title for course in cohort.courses.all()],
+        "courses": titles,
         "signup_url": conf.absolute_url(reverse("account_signup"))
         + "?next="
         + reverse("courses:dashboard"),
@@ -90,67 +90,79 @@ def reminder_email(cohort, membership, titles, now=None):
     return context["subject"], body
 
 
-@task()
-def send_cohort_invitations(invitation_ids):
-    """Email each pending invitation that has not been sent yet, once. The same email goes
-    to addresses with and without an account (the answer is given on My learning)."""
-    from courses.models import CohortInvitation
+def invitation_key(invitation):
+    """The outbox key of an invitation's email: one per invitation and time it was (re)made,
+    so an invitation renewed after a decline is emailed again."""
+    return f"invitation:{invitation.pk}:{int(invitation.created_at.timestamp())}"
 
-    invitations = (
-        CohortInvitation.objects.pending()
-        .filter(pk__in=invitation_ids, sent_at__isnull=True)
-        .select_related("cohort__organisation")
-        .prefetch_related("cohort__courses")
-    )
-    sent = 0
+
+def queue_invitation_emails(invitations, rearm=False):
+    """Queue the email of each invitation not emailed yet (once per key, in the caller's
+    transaction); delivery starts when it commits and marks `sent_at` once each has gone.
+    Returns how many are waiting to be sent."""
+    from courses.delivery import services as delivery
+
+    titles = {}
+    waiting = 0
     for invitation in invitations:
-        subject, body = invitation_email(invitation)
-        send_mail(
-            subject=subject,
-            message=body,
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
-        CohortInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
-        sent += 1
-    return sent
-
-
-@task()
-def send_overdue_reminders(cohort_id, reminded_at):
-    """Email the cohort's members whose reminder was claimed at `reminded_at` (ISO format;
-    see `cohorts.views.manage.cohort_remind`): each gets one gentle reminder listing the cohort's
-    courses they have not completed. A member reminded again since then is left to that
-    newer reminder."""
-    from django.core.mail import EmailMessage, get_connection
-    from django.utils.dateparse import parse_datetime
-
-    from courses.models import Cohort, CohortMembership
-
-    cohort = Cohort.objects.select_related("organisation").filter(pk=cohort_id).first()
-    stamp = parse_datetime(reminded_at)
-    if cohort is None or stamp is None:
-        return 0
-    memberships = CohortMembership.objects.filter(cohort=cohort, last_reminded_at=stamp)
-    courses = list(cohort.courses.order_by("title").only("id", "title"))
-    done = completed_courses(courses, memberships.values("user_id"))
-    context = reminder_context(cohort)
-    subject = context["subject"]
-    sent = 0
-    batch = []
-    connection = get_connection()
-    for membership in memberships.select_related("user").iterator(chunk_size=500):
-        user = membership.user
-        if not user.is_active or not user.email:
+        if invitation.sent_at is not None or invitation.declined_at is not None:
             continue
+        cohort = invitation.cohort
+        if cohort.pk not in titles:
+            titles[cohort.pk] = [course.title for course in cohort.courses.all()]
+        subject, body = invitation_email(invitation, titles[cohort.pk])
+        row, _created = delivery.queue(
+            invitation_key(invitation),
+            invitation.email,
+            subject,
+            body,
+            mark=invitation,
+            mark_field="sent_at",
+            rearm=rearm,
+        )
+        waiting += row.status != "sent"
+    if waiting:
+        delivery.deliver_soon()
+    return waiting
+
+
+def reminder_key(membership):
+    """The outbox key of a member's next reminder: one after each reminder they had, so two
+    clicks before it goes make one email (the views allow one a day)."""
+    last = membership.last_reminded_at
+    return f"overdue:{membership.pk}:{int(last.timestamp()) if last else 'first'}"
+
+
+def queue_overdue_reminders(cohort, memberships, now=None):
+    """Queue one gentle reminder for each of these members (with their user) who has a
+    course of the cohort to finish: one per member until it has gone, however often this
+    runs; one that could not be sent is tried afresh. `last_reminded_at` is set when the email
+    has gone. Returns how many reminders this call queued or retried."""
+    from courses.delivery import services as delivery
+
+    now = now or timezone.now()
+    memberships = [m for m in memberships if m.user.is_active and m.user.email]
+    courses = list(cohort.courses.order_by("title").only("id", "title"))
+    done = completed_courses(courses, [m.user_id for m in memberships])
+    context = reminder_context(cohort)
+    waiting = 0
+    for membership in memberships:
+        user = membership.user
         titles = [c.title for c in courses if not done.get((user.pk, c.pk), False)]
         if not titles:
-            continue  # completed since the reminder was claimed
-        message = reminder_body(context, user, titles, cohort.due_at_for(membership.joined_at))
-        batch.append(EmailMessage(subject, message, None, [user.email], connection=connection))
-        if len(batch) >= 100:
-            sent += connection.send_messages(batch) or 0
-            batch = []
-    if batch:
-        sent += connection.send_messages(batch) or 0
-    return sent
+            continue
+        body = reminder_body(context, user, titles, cohort.due_at_for(membership.joined_at), now)
+        row, created = delivery.queue(
+            reminder_key(membership),
+            user.email,
+            context["subject"],
+            body,
+            mark=membership,
+            mark_field="last_reminded_at",
+            now=now,
+        )
+        # Already on its way: nothing to do; could not be sent: try it afresh now.
+        waiting += created or (row.undelivered and delivery.retry(row, now=now))
+    if waiting:
+        delivery.deliver_soon()
+    return waiting

@@ -67,6 +67,11 @@ urlpatterns = [
         name="cohort_invitation_cancel",
     ),
     path(
+        "manage/cohorts/<uuid:cohort_id>/invitations/<id:invitation_id>/resend/",
+        members.invitation_resend,
+        name="cohort_invitation_resend",
+    ),
+    path(
         "manage/cohorts/<uuid:cohort_id>/invite-link/",
         members.invite_link,
         name="cohort_invite_link",

@@ -4,14 +4,13 @@ the database."""
 
 import logging
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django_tasks import task
 
 from courses import conf
+from courses.delivery import services as delivery
 
 logger = logging.getLogger(__name__)
 
@@ -125,24 +124,15 @@ def send_course_completed_email(enrolment_id):
     }
     subject = render_to_string("courses/email/course_completed_subject.txt", context)
     message = render_to_string("courses/email/course_completed.txt", context)
-    # Claim the enrolment first: of two overlapping runs, only one sends.
-    now = timezone.now()
-    claimed = Enrolment.objects.filter(pk=enrolment.pk, completion_emailed_at__isnull=True).update(
-        completion_emailed_at=now
+    # Queued once per enrolment (a cycle); marked emailed only once it has gone, and
+    # retried later by the outbox when the mail server is down.
+    key = f"completed:{enrolment.pk}"
+    delivery.queue(
+        key,
+        enrolment.user.email,
+        subject,
+        message,
+        mark=enrolment,
+        mark_field="completion_emailed_at",
     )
-    if not claimed:
-        return False
-    try:
-        send_mail(
-            subject=" ".join(subject.split()),
-            message=message,
-            from_email=None,
-            recipient_list=[enrolment.user.email],
-        )
-    except OSError:  # smtplib errors included: release the claim so a retry can send
-        logger.exception("Completion email for enrolment %s could not be sent", enrolment.pk)
-        Enrolment.objects.filter(pk=enrolment.pk, completion_emailed_at=now).update(
-            completion_emailed_at=None
-        )
-        return False
-    return True
+    return delivery.deliver_due(keys=[key]) == 1

@@ -11,6 +11,7 @@ from courses.models.cohorts import (
     Organisation,
     OrganisationKind,
 )
+from courses.models.delivery import DeliveryStatus, OutboundEmail
 from courses.models.pages import (
     Audience,
     CompletionRule,
@@ -31,6 +32,8 @@ __all__ = [
     "CohortDeparture",
     "CohortInvitation",
     "DepartureKind",
+    "DeliveryStatus",
+    "OutboundEmail",
     "CohortMembership",
     "MembershipSource",
     "Organisation",

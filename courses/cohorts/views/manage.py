@@ -24,6 +24,8 @@ from courses.cohorts.access import (
     organisations_for,
 )
 from courses.cohorts.reports import export
+from courses.cohorts.tasks import invitation_key
+from courses.delivery.services import statuses
 from courses.models import CertificateStatus, Cohort, CoursePage, EnrolmentStatus
 
 
@@ -131,6 +133,10 @@ def cohort_report(request, cohort_id):
             request.GET.get("ipage")
         )
         invitations.object_list = list(invitations.object_list)
+        delivery = statuses(invitation_key(i) for i in invitations.object_list)
+        for invitation in invitations.object_list:
+            row = delivery.get(invitation_key(invitation))
+            invitation.undelivered = row is not None and row.undelivered
         answers = reports.recent_answers(cohort)
     manager_actions = can_manage(request.user, cohort)
     query = filters.as_query()

@@ -17,7 +17,7 @@ from courses import audit
 from courses.cohorts import reports
 from courses.cohorts.access import can_manage, cohort_for_managing, cohort_for_viewing
 from courses.cohorts.reports import member as member_report
-from courses.cohorts.tasks import reminder_email, send_overdue_reminders, unfinished_titles
+from courses.cohorts.tasks import queue_overdue_reminders, reminder_email, unfinished_titles
 from courses.cohorts.views.common import cohort_url
 from courses.models import CohortMembership
 
@@ -77,24 +77,21 @@ def member_remind(request, cohort_id, user_id):
         if not titles:
             messages.info(request, _("They have completed every course, so no reminder was sent."))
             return redirect(member_url)
-        claimed = (
-            CohortMembership.objects.filter(pk=membership.pk)
-            .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=_start_of_day(now)))
-            .update(last_reminded_at=now)
-        )
-        if not claimed:
+        if _reminded_today(membership, now):
             messages.info(request, _("They were already reminded today, so nothing was sent."))
             return redirect(member_url)
-        audit.record(
-            cohort,
-            audit.REMINDERS_SENT,
-            request.user,
-            count=1,
-            user_id=person.pk,
-            email=person.email,
-        )
-        stamp = now.isoformat()
-        transaction.on_commit(lambda: send_overdue_reminders.enqueue(cohort.pk, stamp))
+        with transaction.atomic():
+            if not queue_overdue_reminders(cohort, [membership], now):
+                messages.info(request, _("A reminder is already on its way to them."))
+                return redirect(member_url)
+            audit.record(
+                cohort,
+                audit.REMINDERS_SENT,
+                request.user,
+                count=1,
+                user_id=person.pk,
+                email=person.email,
+            )
         messages.success(
             request,
             _("A reminder is on its way to %(person)s.")
@@ -124,9 +121,10 @@ def member_remind(request, cohort_id, user_id):
 @require_http_methods(["GET", "POST"])
 def cohort_remind(request, cohort_id):
     """GET: how many overdue members would be reminded, and the email the first of them
-    would get. POST: email them, at most once a day each. The conditional UPDATE of
-    `last_reminded_at` claims the members: of two clicks at once, the second finds them
-    already reminded."""
+    would get. POST: email them, at most once a day each: each reminder is queued in the
+    outbox under the member's key for the day, so two clicks at once make one email, and
+    `last_reminded_at` is set only once it has gone (one that could not be sent can be sent
+    again)."""
     cohort = cohort_for_managing(request, cohort_id)
     now = timezone.now()
     start_of_day = _start_of_day(now)
@@ -160,14 +158,15 @@ def cohort_remind(request, cohort_id):
                 "whole_cohort": True,
             },
         )
-    with reports.without_jit():
-        total = overdue.count()
-        reminded = due_today.update(last_reminded_at=now)
+    with transaction.atomic():
+        with reports.without_jit():
+            total = overdue.count()
+            members = list(due_today.select_related("user"))
+        reminded = queue_overdue_reminders(cohort, members, now)
+        if reminded:
+            audit.record(cohort, audit.REMINDERS_SENT, request.user, count=reminded)
     skipped = max(total - reminded, 0)
     if reminded:
-        audit.record(cohort, audit.REMINDERS_SENT, request.user, count=reminded)
-        stamp = now.isoformat()
-        transaction.on_commit(lambda: send_overdue_reminders.enqueue(cohort.pk, stamp))
         messages.success(
             request,
             ngettext(

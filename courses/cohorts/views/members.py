@@ -122,6 +122,29 @@ def invitation_cancel(request, cohort_id, invitation_id):
 
 
 @login_required
+@require_POST
+def invitation_resend(request, cohort_id, invitation_id):
+    """Send a pending invitation's email again after it could not be delivered (or before
+    it went): the same email, tried at once, still only one."""
+    from courses.cohorts.tasks import queue_invitation_emails
+
+    cohort = cohort_for_managing(request, cohort_id)
+    invitation = get_object_or_404(
+        CohortInvitation.objects.pending().filter(sent_at__isnull=True).select_related("cohort"),
+        cohort=cohort,
+        pk=invitation_id,
+    )
+    with transaction.atomic():
+        queue_invitation_emails([invitation], rearm=True)
+        audit.record(cohort, audit.INVITATION_RESENT, request.user, email=invitation.email)
+    messages.success(
+        request,
+        _("The invitation email to %(email)s is on its way again.") % {"email": invitation.email},
+    )
+    return redirect(cohort_url(cohort))
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def cohort_due_date(request, cohort_id):
     """The manager sets the cohort's due date: none, fixed, or within N days of joining.
