@@ -340,9 +340,30 @@ def unenrol(enrolment):
     )
 
 
-def record_lesson_opened(enrolment, lesson):
-    """Note that the learner opened the lesson now (for resume and time spent)."""
+# Re-opening the lesson recorded last, within this window, writes nothing: the record already
+# says where the learner is, and time on the lesson counts from when they opened it.
+REOPEN_WINDOW_SECONDS = 5 * 60
+
+
+def record_lesson_opened(enrolment, lesson, last_opened_at=None):
+    """Note that the learner opened the lesson now (for resume and time spent); skip both
+    writes when it is the lesson last recorded, within REOPEN_WINDOW_SECONDS. Pass the
+    lesson's known `last_opened_at` to spare a query."""
     now = timezone.now()
+    if last_opened_at is None:
+        last_opened_at = (
+            LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson)
+            .values_list("last_opened_at", flat=True)
+            .first()
+        )
+    last_activity = enrolment.last_activity_at
+    if (
+        last_opened_at is not None
+        and last_activity is not None
+        and last_opened_at >= last_activity
+        and (now - last_activity).total_seconds() < REOPEN_WINDOW_SECONDS
+    ):
+        return False
     updated = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).update(
         last_opened_at=now
     )
@@ -355,6 +376,18 @@ def record_lesson_opened(enrolment, lesson):
         except IntegrityError:
             pass  # opened in another tab at the same moment
     Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=now)
+    enrolment.last_activity_at = now
+    return True
+
+
+def lesson_progress_rows(enrolment):
+    """The enrolment's progress rows by lesson id: (completed_at, last_opened_at), one query."""
+    if enrolment is None:
+        return {}
+    rows = LessonProgress.objects.filter(enrolment=enrolment).values_list(
+        "lesson_id", "completed_at", "last_opened_at"
+    )
+    return {lesson_id: (completed, opened) for lesson_id, completed, opened in rows}
 
 
 def minimum_time_seconds(course, lesson):

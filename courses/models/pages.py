@@ -399,8 +399,10 @@ class LessonPage(Page):
             siblings = progress.course_lessons(course)
             completed, locked = set(), set()
             if enrolment is not None and self.live:
-                progress.record_lesson_opened(enrolment, self)
-                completed = progress.completed_lesson_ids(enrolment)
+                rows = progress.lesson_progress_rows(enrolment)
+                opened_at = rows.get(self.id, (None, None))[1]
+                progress.record_lesson_opened(enrolment, self, last_opened_at=opened_at)
+                completed = {lesson_id for lesson_id, (done, _opened) in rows.items() if done}
                 locked = progress.locked_lesson_ids(course, siblings, completed)
                 context["lesson_done"] = self.id in completed
                 context["lesson_locked"] = self.id in locked

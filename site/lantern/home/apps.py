@@ -6,3 +6,8 @@ class HomeConfig(AppConfig):
     label = "home"
     verbose_name = "Home"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from lantern.home import admin_link
+
+        admin_link.connect()
