@@ -9,6 +9,7 @@ requests race to it, and `course_completed` is sent after the transaction commit
 import threading
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -56,6 +57,42 @@ def course_lessons(course):
     )
 
 
+OUTLINE_CACHE_SECONDS = 60 * 60
+
+
+def _outline_cache_key(course):
+    """Keyed by the course's URL path too, so moving or renaming the course misses the cache."""
+    return f"lantern:outline:{course.pk}:{course.url_path}"
+
+
+def cached_outline(course):
+    """The course's structure for page views: (live lessons in live modules, module titles by
+    tree path), from the cache; publishing, unpublishing, moving or deleting a module or
+    lesson forgets it (see `forget_outline`)."""
+    key = _outline_cache_key(course)
+    outline = cache.get(key)
+    if outline is None:
+        titles = dict(ModulePage.objects.child_of(course).live().values_list("path", "title"))
+        outline = (course_lessons(course), titles)
+        cache.set(key, outline, OUTLINE_CACHE_SECONDS)
+    return outline
+
+
+def forget_outline(course_id):
+    """Drop the cached outline of the course (now, and again once the transaction commits)."""
+    from courses.models import CoursePage
+
+    if course_id is None:
+        return
+
+    def forget():
+        for url_path in CoursePage.objects.filter(pk=course_id).values_list("url_path", flat=True):
+            cache.delete(f"lantern:outline:{course_id}:{url_path}")
+
+    forget()
+    transaction.on_commit(forget)
+
+
 def course_id_for_path(path):
     """The id of the course at or above the page with this tree path (one query), or None."""
     from courses.models import CoursePage
@@ -73,6 +110,7 @@ def schedule_progress_recompute(course_id):
     outside one). However many pages change in one transaction, a course is queued once."""
     if course_id is None:
         return
+    forget_outline(course_id)
     pending = _pending_recomputes.__dict__.setdefault("course_ids", set())
     pending.add(course_id)
     # One callback per call: if a savepoint rolls back and drops an earlier callback, a later
@@ -116,10 +154,13 @@ class OutlineModule:
     lessons: list = field(default_factory=list)
 
 
-def course_contents(course, lessons, current, completed_ids, locked_ids, with_states=True):
+def course_contents(
+    course, lessons, current, completed_ids, locked_ids, with_states=True, titles=None
+):
     """The course's modules and lessons with each lesson's state, from lessons already
-    loaded: one query (the module titles) however many lessons there are."""
-    titles = dict(ModulePage.objects.child_of(course).live().values_list("path", "title"))
+    loaded: one query (the module titles, unless given) however many lessons there are."""
+    if titles is None:
+        titles = dict(ModulePage.objects.child_of(course).live().values_list("path", "title"))
     modules = []
     for group in module_groups(lessons):
         module = OutlineModule(title=titles.get(group[0].path[: -LessonPage.steplen], ""))
@@ -340,11 +381,36 @@ def unenrol(enrolment):
     )
 
 
-def record_lesson_opened(enrolment, lesson):
-    """Note that the learner opened the lesson now (for resume and time spent)."""
+# Re-opening the lesson recorded last, within this window, writes nothing: the record already
+# says where the learner is, and time on the lesson counts from when they opened it.
+REOPEN_WINDOW_SECONDS = 5 * 60
+
+
+def record_lesson_opened(enrolment, lesson, last_opened_at=None, has_row=None):
+    """Note that the learner opened the lesson now (for resume and time spent); skip both
+    writes when it is the lesson last recorded, within REOPEN_WINDOW_SECONDS. Callers that
+    loaded the lesson's progress row pass `has_row` and its `last_opened_at`."""
     now = timezone.now()
-    updated = LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).update(
-        last_opened_at=now
+    if has_row is None:
+        found = list(
+            LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).values_list(
+                "last_opened_at", flat=True
+            )[:1]
+        )
+        has_row = bool(found)
+        last_opened_at = found[0] if found else None
+    last_activity = enrolment.last_activity_at
+    if (
+        last_opened_at is not None
+        and last_activity is not None
+        and last_opened_at >= last_activity
+        and (now - last_activity).total_seconds() < REOPEN_WINDOW_SECONDS
+    ):
+        return False
+    updated = (
+        LessonProgress.objects.filter(enrolment=enrolment, lesson=lesson).update(last_opened_at=now)
+        if has_row
+        else 0
     )
     if not updated:
         try:
@@ -355,6 +421,18 @@ def record_lesson_opened(enrolment, lesson):
         except IntegrityError:
             pass  # opened in another tab at the same moment
     Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=now)
+    enrolment.last_activity_at = now
+    return True
+
+
+def lesson_progress_rows(enrolment):
+    """The enrolment's progress rows by lesson id: (completed_at, last_opened_at), one query."""
+    if enrolment is None:
+        return {}
+    rows = LessonProgress.objects.filter(enrolment=enrolment).values_list(
+        "lesson_id", "completed_at", "last_opened_at"
+    )
+    return {lesson_id: (completed, opened) for lesson_id, completed, opened in rows}
 
 
 def minimum_time_seconds(course, lesson):

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -49,6 +50,38 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course index page")
+
+    def route(self, request, path_components):
+        """Find a course, module or lesson by its URL path in one query (plus one per page
+        type), rather than two queries per level; every page on the way must be live."""
+        if not path_components:
+            return super().route(request, path_components)
+        url_paths = [
+            self.url_path + "/".join(path_components[:n]) + "/"
+            for n in range(1, len(path_components) + 1)
+        ]
+        pages = list(
+            Page.objects.filter(path__startswith=self.path, url_path__in=url_paths)
+            .order_by("depth")
+            .specific()
+        )
+        parent = self
+        for page in pages:
+            if page.depth != parent.depth + 1 or not page.path.startswith(parent.path):
+                # Not one chain of pages (an unusual tree): let Wagtail route level by level.
+                return super().route(request, path_components)
+            page._cached_parent_obj = parent
+            parent = page
+        if len(pages) != len(path_components):
+            return super().route(request, path_components)
+        if not all(page.live for page in pages):
+            raise Http404
+        page = pages[-1]
+        if isinstance(page, (ModulePage, LessonPage)):
+            page.__dict__["course"] = pages[0]
+        if isinstance(page, LessonPage):
+            page.__dict__["module"] = pages[1]
+        return page.route(request, [])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -395,12 +428,18 @@ class LessonPage(Page):
         previous_lesson = next_lesson = None
         enrolment = progress.current_enrolment(request.user, course) if course else None
         context["enrolment"] = enrolment
+        if enrolment is not None:
+            enrolment.course = course
         if course is not None:
-            siblings = progress.course_lessons(course)
+            siblings, titles = progress.cached_outline(course)
             completed, locked = set(), set()
             if enrolment is not None and self.live:
-                progress.record_lesson_opened(enrolment, self)
-                completed = progress.completed_lesson_ids(enrolment)
+                rows = progress.lesson_progress_rows(enrolment)
+                row = rows.get(self.id)
+                progress.record_lesson_opened(
+                    enrolment, self, last_opened_at=row[1] if row else None, has_row=bool(row)
+                )
+                completed = {lesson_id for lesson_id, (done, _opened) in rows.items() if done}
                 locked = progress.locked_lesson_ids(course, siblings, completed)
                 context["lesson_done"] = self.id in completed
                 context["lesson_locked"] = self.id in locked
@@ -415,12 +454,18 @@ class LessonPage(Page):
                 context["lesson_position"] = position + 1
                 context["lesson_total"] = len(siblings)
             context["course_contents"] = progress.course_contents(
-                course, siblings, self, completed, locked, with_states=enrolment is not None
+                course,
+                siblings,
+                self,
+                completed,
+                locked,
+                with_states=enrolment is not None,
+                titles=titles,
             )
         context["previous_lesson"] = previous_lesson
         context["next_lesson"] = next_lesson
         reflections = {}
-        if request.user.is_authenticated and self.id:
+        if request.user.is_authenticated and self.id and self.reflection_block_ids():
             reflections = {
                 r.block_id: r for r in Reflection.objects.filter(user=request.user, lesson=self)
             }
