@@ -59,7 +59,7 @@ def _apply_batch(job_id, rows, batch_size):
     """Invite the next batch; returns False when nothing was left. One transaction."""
     with transaction.atomic():
         job = (
-            CohortUploadJob.objects.select_for_update()
+            CohortUploadJob.objects.select_for_update(of=("self",))
             .select_related("cohort", "created_by")
             .only("pk", "processed", "total", "cohort", "created_by")
             .get(pk=job_id)
