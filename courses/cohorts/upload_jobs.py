@@ -6,9 +6,10 @@ says where to go on; running it again skips those rows. `add_people` itself trea
 already invited as "already there", so no row is applied twice."""
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -20,6 +21,7 @@ from courses.models import CohortUploadJob, MembershipSource, UploadStatus
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+STALLED_AFTER = timedelta(minutes=10)  # no progress for this long: its worker has gone
 
 
 def start(cohort, user, rows, filename="", left_out=0):
@@ -41,10 +43,28 @@ def enqueue(job):
     process_upload.enqueue(job.pk)
 
 
+def _resumable():
+    """Stopped jobs, and unfinished ones without progress for STALLED_AFTER (their worker
+    was killed)."""
+    stalled = Q(status__in=[UploadStatus.QUEUED, UploadStatus.RUNNING]) & Q(
+        updated_at__lt=timezone.now() - STALLED_AFTER
+    )
+    return CohortUploadJob.objects.filter(Q(status=UploadStatus.FAILED) | stalled)
+
+
+def can_resume(job):
+    """Whether the manager may start the job again (see `_resumable`)."""
+    if job.status == UploadStatus.FAILED:
+        return True
+    return not job.finished and job.updated_at < timezone.now() - STALLED_AFTER
+
+
 def resume(job):
-    """Queue a stopped job again from where it stopped; False if it had not stopped."""
-    updated = CohortUploadJob.objects.filter(pk=job.pk, status=UploadStatus.FAILED).update(
-        status=UploadStatus.QUEUED, message="", finished_at=None
+    """Queue a stopped or stalled job again from where it stopped; False if it cannot be."""
+    updated = (
+        _resumable()
+        .filter(pk=job.pk)
+        .update(status=UploadStatus.QUEUED, message="", finished_at=None, updated_at=timezone.now())
     )
     if updated:
         enqueue(job)

@@ -237,6 +237,7 @@ def upload_job(request, cohort_id, job_id):
         "cohort_url": cohort_url(cohort),
         "upload_url": _upload_url(cohort),
         "job": job,
+        "can_resume": upload_jobs.can_resume(job),
         "progress": _progress(job),
         "summary": _summary(job.invited, job.already, job.errors) if job.finished else "",
         "job_url": _job_url(cohort, job),
@@ -268,7 +269,7 @@ def upload_job_resume(request, cohort_id, job_id):
     if not cohort.is_active:
         messages.error(request, _("This cohort is closed to new members."))
     elif not upload_jobs.resume(job):
-        messages.info(request, _("This upload has not stopped, so there is nothing to restart."))
+        messages.info(request, _("This upload is still going, so there is nothing to restart."))
     return redirect(_job_url(cohort, job))
 
 

@@ -222,3 +222,27 @@ class TestStatusPageAccess:
     ):
         with django_assert_max_num_queries(14):
             assert manager_client.get(job_url(job)).status_code == 200
+
+
+class TestAStalledUpload:
+    def test_an_upload_whose_worker_went_away_can_be_carried_on(
+        self, manager_client, cohort, queued
+    ):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        upload_and_confirm(manager_client, cohort, people_csv(3))
+        queued.clear()
+        job = CohortUploadJob.objects.get()
+        CohortUploadJob.objects.filter(pk=job.pk).update(status=UploadStatus.RUNNING)
+        assert "Carry on" not in manager_client.get(job_url(job)).text  # still fresh
+        manager_client.post(job_url(job, "cohort_upload_job_resume"))
+        assert not queued.results
+        stalled = timezone.now() - upload_jobs.STALLED_AFTER - timedelta(minutes=1)
+        CohortUploadJob.objects.filter(pk=job.pk).update(updated_at=stalled)
+        assert "Carry on from where it stopped" in manager_client.get(job_url(job)).text
+        manager_client.post(job_url(job, "cohort_upload_job_resume"))
+        run_queued(queued)
+        job.refresh_from_db()
+        assert (job.status, job.invited) == ("done", 3)
