@@ -10,8 +10,8 @@ on a fresh cohort:
 - run the queued upload task as the worker would (10,000 invitations, in batches of 500).
 
 Tasks are queued, not run, as in production (where `manage.py db_worker` runs them): the
-confirmation is timed as the manager waits for it, the worker's part separately. The unit tests check that all
-this works; how long it takes is measured here.
+confirmation is timed as the manager waits for it, the worker's part separately. The unit
+tests check that all this works; how long it takes is measured here.
 
 Run from the repository root: `.venv/bin/python bench/uploads.py [--iterations 5]`.
 SQLite by default; PostgreSQL with DATABASE_URL. See docs/performance.md.
