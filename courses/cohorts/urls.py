@@ -52,6 +52,21 @@ urlpatterns = [
     ),
     path("manage/cohorts/<uuid:cohort_id>/upload/", upload.cohort_upload, name="cohort_upload"),
     path(
+        "manage/cohorts/<uuid:cohort_id>/uploads/<uuid:job_id>/",
+        upload.upload_job,
+        name="cohort_upload_job",
+    ),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/uploads/<uuid:job_id>/progress.json",
+        upload.upload_job_progress,
+        name="cohort_upload_job_progress",
+    ),
+    path(
+        "manage/cohorts/<uuid:cohort_id>/uploads/<uuid:job_id>/resume/",
+        upload.upload_job_resume,
+        name="cohort_upload_job_resume",
+    ),
+    path(
         "manage/cohorts/<uuid:cohort_id>/members/add/",
         members.member_add,
         name="cohort_member_add",

@@ -23,12 +23,14 @@ from courses.models.pages import (
 from courses.models.progress import Enrolment, EnrolmentStatus, LessonProgress
 from courses.models.reflections import Reflection
 from courses.models.support import Helpline
+from courses.models.uploads import CohortUploadJob, UploadStatus
 
 __all__ = [
     "Audience",
     "Certificate",
     "CertificateStatus",
     "Cohort",
+    "CohortUploadJob",
     "CohortDeparture",
     "CohortInvitation",
     "DepartureKind",
@@ -48,4 +50,5 @@ __all__ = [
     "LessonPage",
     "ModulePage",
     "Reflection",
+    "UploadStatus",
 ]

@@ -1,17 +1,18 @@
 """The cohort report as CSV: every row with the current filters, streamed a few hundred lines
-at a time, with cells that a spreadsheet cannot run as formulas."""
+at a time (each read in its own short query, no transaction held while the client reads), with
+cells that a spreadsheet cannot run as formulas."""
 
 import csv
 import io
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from courses.cohorts import reports
 
-EXPORT_CHUNK_SIZE = 2000
-EXPORT_LINES_PER_WRITE = 500
+EXPORT_CHUNK_SIZE = 500  # rows per query, and per piece of the response
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -97,9 +98,39 @@ def _invitation_cells(invitation, report):
     ]
 
 
+def _member_chunks(report):
+    """The members' rows, EXPORT_CHUNK_SIZE at a time, in the table's order. The sorted ids
+    are read first (one short query); each chunk is then read on its own, so nothing holds a
+    transaction (or a cursor) open while a slow client downloads the file."""
+    with reports.without_jit():
+        ids = list(report.row_ids())
+    for start in range(0, len(ids), EXPORT_CHUNK_SIZE):
+        with reports.without_jit():
+            rows = report.rows_for(ids[start : start + EXPORT_CHUNK_SIZE])
+        yield rows
+
+
+def _invitation_chunks(report):
+    """Pending invitations by (email, id), a keyset page at a time, each its own query."""
+    queryset = report.invitations()
+    last = None
+    while True:
+        page = queryset
+        if last is not None:
+            page = page.filter(Q(email__gt=last[0]) | Q(email=last[0], pk__gt=last[1]))
+        invitations = list(page[:EXPORT_CHUNK_SIZE])
+        if not invitations:
+            return
+        yield invitations
+        if len(invitations) < EXPORT_CHUNK_SIZE:
+            return
+        last = (invitations[-1].email, invitations[-1].pk)
+
+
 def csv_lines(report):
-    """The export, a few hundred lines at a time: a byte order mark so that Excel reads
-    UTF-8, the header, members (one query, read in chunks), then pending invitations."""
+    """The export, a chunk at a time: a byte order mark so that Excel reads UTF-8, the
+    header, members, then pending invitations. Between chunks no transaction is open: each
+    chunk is read in a short query of its own (autocommit) before its lines are sent."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -111,25 +142,15 @@ def csv_lines(report):
 
     writer.writerow([neutralise(cell) for cell in _header()])
     yield "\ufeff" + flush()
-    lines = 0
-    # In a transaction on PostgreSQL: the server-side cursor then streams rows as they are
-    # read rather than materialising the result first (as a WITH HOLD cursor does).
-    with reports.without_jit():
-        for row in report.all_rows().iterator(chunk_size=EXPORT_CHUNK_SIZE):
-            cells = _member_cells(report.decorate(row), report)
-            writer.writerow([neutralise(cell) for cell in cells])
-            lines += 1
-            if lines % EXPORT_LINES_PER_WRITE == 0:
-                yield flush()
-        for invitation in report.invitations().iterator(chunk_size=EXPORT_CHUNK_SIZE):
+    for rows in _member_chunks(report):
+        for row in rows:
+            writer.writerow([neutralise(cell) for cell in _member_cells(row, report)])
+        yield flush()
+    for invitations in _invitation_chunks(report):
+        for invitation in invitations:
             cells = _invitation_cells(invitation, report)
             writer.writerow([neutralise(cell) for cell in cells])
-            lines += 1
-            if lines % EXPORT_LINES_PER_WRITE == 0:
-                yield flush()
-    rest = flush()
-    if rest:
-        yield rest
+        yield flush()
 
 
 def export_filename(cohort, course, courses, day):

@@ -1,22 +1,23 @@
 """Managers add people by uploading a CSV: it is parsed and validated, kept under a random token
 bound to the cohort and the manager (in `cohorts.uploads`, not in the session), previewed with
-each row's outcome, and only then committed with `cohorts.services.add_people` in one
-transaction. A file with problem rows is refused unless the manager ticks "add the rows without
-problems", which leaves those rows out.
+each row's outcome, and only then confirmed: a worker then invites the rows in batches
+(`cohorts.upload_jobs`) while the manager watches the upload's status page. A file with
+problem rows is refused unless the manager ticks "add the rows without problems", which leaves
+those rows out.
 
 Every view goes through `cohort_for_managing`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses import audit
-from courses.cohorts import csv_import, uploads
+from courses.cohorts import csv_import, upload_jobs, uploads
 from courses.cohorts import services as cohorts
 from courses.cohorts.access import cohort_for_managing
 from courses.cohorts.forms import (
@@ -24,7 +25,7 @@ from courses.cohorts.forms import (
     UploadConfirmForm,
 )
 from courses.cohorts.views.common import cohort_url
-from courses.models import MembershipSource
+from courses.models import CohortUploadJob
 
 PROBLEM_LINKS_SHOWN = 25
 
@@ -164,41 +165,133 @@ def _upload_confirm(request, cohort):
     if not valid:
         messages.error(request, _("There is nobody in this file who can be added."))
         return redirect(preview_url)
-    try:
-        result = cohorts.add_people(
-            cohort,
-            [(row.email, row.name) for row in valid],
-            added_by=request.user,
-            source=MembershipSource.UPLOAD,
-        )
-    except cohorts.CohortError as error:
+    error = _cannot_add(cohort, valid)
+    if error:
         messages.error(request, f"{error} {_('Nobody was added.')}")
         return redirect(preview_url)
+    job = upload_jobs.start(cohort, request.user, valid, entry.get("filename"), left_out)
     uploads.discard(request.user, token)
-    audit.record_upload(cohort, result, request.user, entry.get("filename"), left_out)
-    messages.success(request, _summary(result, left_out))
-    return redirect(cohort_url(cohort))
+    return redirect(_job_url(cohort, job))
 
 
-def _summary(result, left_out=0):
+def _cannot_add(cohort, valid):
+    """Why the rows cannot be added now (closed cohort, too few places), or None. The worker
+    checks again, batch by batch."""
+    if not cohort.is_active:
+        return _("This cohort is closed to new members.")
+    seats_left = cohorts.seats_left(cohort)
+    if seats_left is None:
+        return None
+    needed = cohorts.plan_people(cohort, [row.email for row in valid]).seats_needed
+    if needed > seats_left:
+        return _("This cohort has %(available)s free places and this file needs %(needed)s.") % {
+            "available": seats_left,
+            "needed": needed,
+        }
+    return None
+
+
+def _job_url(cohort, job):
+    return reverse("courses:cohort_upload_job", args=[cohort.public_id, job.public_id])
+
+
+def _job_for(request, cohort_id, job_id):
+    """The cohort and its upload job, for the cohort's managers only: 404 for anyone else."""
+    try:
+        cohort = cohort_for_managing(request, cohort_id)
+    except PermissionDenied:
+        raise Http404 from None
+    job = get_object_or_404(
+        CohortUploadJob.objects.defer("rows").select_related("created_by"),
+        cohort=cohort,
+        public_id=job_id,
+    )
+    return cohort, job
+
+
+def _progress(job):
+    """What the status page and its JSON show."""
+    return {
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "finished": job.finished,
+        "total": job.total,
+        "processed": job.processed,
+        "invited": job.invited,
+        "already": job.already,
+        "errors": job.errors,
+        "percent": round(100 * job.processed / job.total) if job.total else 100,
+        "text": _("%(processed)s of %(total)s processed")
+        % {"processed": f"{job.processed:,}", "total": f"{job.total:,}"},
+        "message": job.message,
+    }
+
+
+@login_required
+@require_GET
+def upload_job(request, cohort_id, job_id):
+    """An upload's progress while the worker adds people, then what it did."""
+    cohort, job = _job_for(request, cohort_id, job_id)
+    context = {
+        "cohort": cohort,
+        "cohort_url": cohort_url(cohort),
+        "upload_url": _upload_url(cohort),
+        "job": job,
+        "can_resume": upload_jobs.can_resume(job),
+        "progress": _progress(job),
+        "summary": _summary(job.invited, job.already, job.errors) if job.finished else "",
+        "job_url": _job_url(cohort, job),
+        "progress_url": reverse(
+            "courses:cohort_upload_job_progress", args=[cohort.public_id, job.public_id]
+        ),
+        "resume_url": reverse(
+            "courses:cohort_upload_job_resume", args=[cohort.public_id, job.public_id]
+        ),
+    }
+    return render(request, "courses/cohorts/upload_job.html", context)
+
+
+@login_required
+@require_GET
+def upload_job_progress(request, cohort_id, job_id):
+    """The upload's progress as JSON, for the status page's poller."""
+    _cohort, job = _job_for(request, cohort_id, job_id)
+    response = JsonResponse(_progress(job))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def upload_job_resume(request, cohort_id, job_id):
+    """Start a stopped upload again from where it stopped."""
+    cohort, job = _job_for(request, cohort_id, job_id)
+    if not cohort.is_active:
+        messages.error(request, _("This cohort is closed to new members."))
+    elif not upload_jobs.resume(job):
+        messages.info(request, _("This upload is still going, so there is nothing to restart."))
+    return redirect(_job_url(cohort, job))
+
+
+def _summary(invited, already, left_out=0):
     parts = []
-    if result.invited:
+    if invited:
         parts.append(
             ngettext(
                 "An invitation was sent to %(n)s person. They join once they accept it.",
                 "Invitations were sent to %(n)s people. Each joins once they accept.",
-                len(result.invited),
+                invited,
             )
-            % {"n": len(result.invited)}
+            % {"n": f"{invited:,}"}
         )
-    if result.already:
+    if already:
         parts.append(
             ngettext(
                 "%(n)s was already in the cohort.",
                 "%(n)s were already in the cohort.",
-                len(result.already),
+                already,
             )
-            % {"n": len(result.already)}
+            % {"n": f"{already:,}"}
         )
     if left_out:
         parts.append(
@@ -207,6 +300,6 @@ def _summary(result, left_out=0):
                 "%(n)s rows with problems were left out.",
                 left_out,
             )
-            % {"n": left_out}
+            % {"n": f"{left_out:,}"}
         )
     return " ".join(parts) or _("Nobody was added.")
