@@ -50,7 +50,12 @@ def test_manager_uploads_a_spreadsheet_then_follows_and_reminds(page, cohort, as
     assert_accessible(page)
     page.get_by_label("Add the rows without problems", exact=False).check()
     page.get_by_role("button", name="Invite 1 person").click()
-    page.wait_for_url(f"**/manage/cohorts/{cohort.public_id}/**")
+    # The upload is processed by the worker (here at once): its job page reports the result.
+    page.wait_for_url(f"**/manage/cohorts/{cohort.public_id}/uploads/**")
+    assert "1 of 1 processed" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the cohort").click()
+    page.wait_for_url(f"**/manage/cohorts/{cohort.public_id}/")
     assert "new.one@example.org" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="Remind overdue members").click()
