@@ -138,14 +138,18 @@ def upload_and_confirm(browser, preview_port, confirm_port, cohort_id, email):
     token = hidden_value(preview.text, "token")
     confirmed = browser.post(confirm_port, upload_url, {"token": token})
     assert confirmed.status == 302
-    assert confirmed.location.endswith(f"/manage/cohorts/{cohort_id}/")
+    # Confirming queues the upload for the worker and shows its job page.
+    assert f"/manage/cohorts/{cohort_id}/uploads/" in confirmed.location
     return confirmed
 
 
 def invitation_sent(browser, port, cohort_id, email):
-    """Whether the cohort page on this server shows the person invited with the email sent."""
+    """Whether the cohort page on this server shows the person invited with the email sent
+    (not yet while the worker has not processed the upload or sent the email)."""
     page = browser.get(port, f"/manage/cohorts/{cohort_id}/")
     assert page.status == 200
+    if email not in page.text:
+        return False
     row = page.text[page.text.index(email) :][:1500]
     return "email not sent yet" not in row
 
@@ -181,8 +185,9 @@ def test_upload_preview_and_invitation_email_across_servers_and_worker(deploymen
     cohort_id = deployment["cohort_id"]
     browser = Browser(forwarded_for="198.51.100.30")
     assert sign_in(browser, a).status == 302
-    upload_and_confirm(browser, a, b, cohort_id, "sam.one@example.org")
-    # Queued in the database: nothing sends it until a worker runs.
+    job = upload_and_confirm(browser, a, b, cohort_id, "sam.one@example.org")
+    # Queued in the database: nothing happens until a worker runs, as either server shows.
+    assert "0 of 1 processed" in browser.get(a, job.location).text
     assert not invitation_sent(browser, b, cohort_id, "sam.one@example.org")
     worker = start_worker(deployment)
     sent = wait_until(lambda: invitation_sent(browser, a, cohort_id, "sam.one@example.org"))
