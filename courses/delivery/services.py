@@ -22,9 +22,13 @@ from courses.models import DeliveryStatus, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
-# A batch must be sent within the lease, or another worker may send it again.
-LEASE = timedelta(minutes=10)
 MAX_BACKOFF_MINUTES = 60
+
+
+def lease():
+    """How long a claim lasts (`LANTERN_OUTBOX_LEASE_SECONDS`): a batch must be sent within it,
+    or another worker may send its unsent emails."""
+    return timedelta(seconds=conf.outbox_lease_seconds())
 
 
 def backoff(attempts):
@@ -92,7 +96,7 @@ def _due(now):
 
 
 def claim(now=None, limit=None, keys=None, exclude=()):
-    """Claim up to `limit` due emails for this worker (a lease of LEASE); returns them.
+    """Claim up to `limit` due emails for this worker (for `lease()`); returns them.
     Rows locked by another worker are skipped (PostgreSQL); the conditional UPDATE with a
     fresh token means two workers never hold the same row."""
     now = now or timezone.now()
@@ -109,7 +113,7 @@ def claim(now=None, limit=None, keys=None, exclude=()):
         ids = list(due.values_list("pk", flat=True)[:limit])
         OutboundEmail.objects.filter(pk__in=ids).filter(_due(now)).update(
             status=DeliveryStatus.SENDING,
-            claimed_until=now + LEASE,
+            claimed_until=now + lease(),
             claim_token=token,
             attempts=F("attempts") + 1,
         )

@@ -126,6 +126,16 @@ class TestNeverTwice:
         assert delivery.deliver_due(now=later(600)) == 0
         assert len(smtp_server.messages) == 2
 
+    def test_the_lease_is_configurable(self, settings):
+        settings.LANTERN_OUTBOX_LEASE_SECONDS = 30
+        delivery.queue("test:lease", "lease@example.org", "Subject", "Body")
+        now = timezone.now()
+        [row] = delivery.claim(now=now)
+        assert row.claimed_until == now + timedelta(seconds=30)
+        assert delivery.claim(now=now + timedelta(seconds=29)) == []  # still held
+        [again] = delivery.claim(now=now + timedelta(seconds=31))  # its worker died
+        assert again.pk == row.pk and again.attempts == 2
+
     def test_the_message_id_comes_from_the_key(self, smtp_server):
         delivery.queue("invitation:12:1700000000", "a@example.org", "Subject", "Body")
         delivery.deliver_due()
