@@ -274,6 +274,23 @@ class TestAdmin:
         with django_capture_on_commit_callbacks(execute=True):
             assert client.post(retry_url).status_code == 302
         assert down.recipients() == ["a@example.org"]
+        entry = ModelLogEntry.objects.get(action=audit.EMAIL_RETRIED)
+        assert entry.user.email == "staff@example.org"
+        assert entry.object_id == str(failed.pk)
+        assert entry.data == {"key": "test:admin", "to": "a@example.org"}
+        assert (
+            entry.message == "Asked for the email test:admin to a@example.org to be tried again now"
+        )
+
+    def test_a_retry_that_changes_nothing_is_not_logged(
+        self, failed, make_user, client, django_capture_on_commit_callbacks
+    ):
+        OutboundEmail.objects.filter(pk=failed.pk).update(status=DeliveryStatus.SENT)
+        client = self.staff(make_user, client, "change_outboundemail")
+        retry_url = reverse("outgoing_emails:retry", args=[failed.pk])
+        response = client.post(retry_url, follow=True)
+        assert "was not retried" in response.content.decode()
+        assert not ModelLogEntry.objects.filter(action=audit.EMAIL_RETRIED).exists()
 
     def test_viewing_is_not_retrying(self, failed, make_user, client):
         client = self.staff(make_user, client, "view_outboundemail")
@@ -283,6 +300,7 @@ class TestAdmin:
         assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
         failed.refresh_from_db()
         assert failed.status == DeliveryStatus.FAILED
+        assert not ModelLogEntry.objects.filter(action=audit.EMAIL_RETRIED).exists()
 
 
 def test_a_second_reminder_click_while_one_waits_sends_nothing_more(
