@@ -10,13 +10,14 @@ on loopback, with each task backend the deployment guide offers — the database
   people can tell it is one email); every other email arrives exactly once.
 
 PostgreSQL only (DATABASE_URL=postgres://…): the worker processes read the test's database,
-which an in-memory SQLite test database cannot share. The Redis queue uses database 11 of the
-Redis server on 127.0.0.1:6379 (emptied before and after, nothing else touched); its tests skip
-when that server is not there."""
+which an in-memory SQLite test database cannot share. Redis (the cache, and the Redis queue) is
+database 11 of a redis-server started here, or without that program of the server on
+127.0.0.1:6379 (only database 11 is emptied, before and after)."""
 
 import collections
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import urllib.parse
@@ -34,41 +35,8 @@ from tests.smtp_server import SmtpServer
 
 pytestmark = [pytest.mark.xdist_group("servers"), pytest.mark.django_db(transaction=True)]
 
-REDIS_URL = "redis://127.0.0.1:6379/11"
+SHARED_REDIS_URL = "redis://127.0.0.1:6379/11"
 LEASE_SECONDS = 4
-
-
-def redis_db():
-    """A client for Redis database 11, emptied; skip when no Redis server answers."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("No Redis server on 127.0.0.1:6379 for the Redis task queue")
-    client.flushdb()
-    return client
-
-
-@pytest.fixture(params=["database", "rq"])
-def backend(request):
-    """The task backend the worker processes use: environment and worker command."""
-    if request.param == "database":
-        yield {
-            "env": {"TASKS_BACKEND": "django_tasks_db.DatabaseBackend"},
-            "worker": ["db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
-        }
-        return
-    client = redis_db()
-    try:
-        yield {
-            "env": {"TASKS_BACKEND": "django_tasks_rq.RQBackend", "TASKS_REDIS_URL": REDIS_URL},
-            "worker": ["rqworker", "--job-class", "django_tasks_rq.Job"],
-        }
-    finally:
-        client.flushdb()
-        client.close()
 
 
 @pytest.fixture
@@ -76,6 +44,47 @@ def processes(tmp_path):
     running = Processes(tmp_path)
     yield running
     running.stop_all()
+
+
+@pytest.fixture
+def redis_url(processes):
+    """Database 11 of a throwaway redis-server started here or, without the redis-server
+    program, of the Redis server on 127.0.0.1:6379 (emptied before and after; nothing else
+    is touched). Skips when neither is there."""
+    if shutil.which("redis-server"):
+        yield f"redis://127.0.0.1:{processes.redis()}/11"
+        return
+    import redis
+
+    client = redis.Redis.from_url(SHARED_REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Needs Redis: redis-server installed, or a server on 127.0.0.1:6379")
+    client.flushdb()
+    try:
+        yield SHARED_REDIS_URL
+    finally:
+        client.flushdb()
+        client.close()
+
+
+@pytest.fixture(params=["database", "rq"])
+def backend(request, redis_url):
+    """The task backend the worker processes use: environment and worker command."""
+    if request.param == "database":
+        return {
+            "env": {"TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "CACHE_URL": redis_url},
+            "worker": ["db_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
+        }
+    return {
+        "env": {
+            "TASKS_BACKEND": "django_tasks_rq.RQBackend",
+            "TASKS_REDIS_URL": redis_url,
+            "CACHE_URL": redis_url,
+        },
+        "worker": ["rqworker", "--job-class", "django_tasks_rq.Job"],
+    }
 
 
 class Site:
@@ -91,7 +100,6 @@ class Site:
             "DJANGO_SETTINGS_MODULE": "lantern.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
-            "CACHE_URL": REDIS_URL,
             "DATABASE_URL": urllib.parse.urlunparse(
                 urllib.parse.urlparse(url)._replace(path=f"/{database}")
             ),
