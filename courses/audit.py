@@ -32,6 +32,7 @@ CERTIFICATE_REVOKED = "courses.certificate.revoke"
 CERTIFICATE_RESTORED = "lantern.certificate.restored"
 MANAGER_ADDED = "lantern.organisation.manager_added"
 MANAGER_REMOVED = "lantern.organisation.manager_removed"
+EMAIL_RETRIED = "lantern.outbound_email.retried"
 # Accounts.
 MFA_ENABLED = "lantern.account.mfa_enabled"
 MFA_DISABLED = "lantern.account.mfa_disabled"
@@ -286,6 +287,16 @@ class ManagerRemoved(Formatter):
         }
 
 
+class EmailRetried(Formatter):
+    label = gettext_lazy("Retry email")
+
+    def format_message(self, log_entry):
+        return _("Asked for the email %(key)s to %(to)s to be tried again now") % {
+            "key": _data(log_entry).get("key", ""),
+            "to": _data(log_entry).get("to", ""),
+        }
+
+
 class MfaEnabled(Formatter):
     label = gettext_lazy("Turn on two-factor authentication")
     message = gettext_lazy("Turned on two-factor authentication")
@@ -318,6 +329,7 @@ FORMATTERS = {
     CERTIFICATE_RESTORED: CertificateRestored,
     MANAGER_ADDED: ManagerAdded,
     MANAGER_REMOVED: ManagerRemoved,
+    EMAIL_RETRIED: EmailRetried,
     MFA_ENABLED: MfaEnabled,
     MFA_DISABLED: MfaDisabled,
     ADMIN_LOGIN: AdminLogin,

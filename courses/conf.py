@@ -66,3 +66,9 @@ def outbox_max_attempts():
 def outbox_batch_size():
     """How many emails one delivery run sends over one mail connection."""
     return getattr(settings, "LANTERN_OUTBOX_BATCH_SIZE", 100)
+
+
+def outbox_lease_seconds():
+    """How long a worker holds the emails it claimed (seconds). A batch must be sent within
+    it; once it has run out (the worker died), another worker sends what was not marked sent."""
+    return getattr(settings, "LANTERN_OUTBOX_LEASE_SECONDS", 600)

@@ -1,6 +1,9 @@
 """A real SMTP server on a free loopback port (aiosmtpd), for the email delivery tests: it
-counts the connections made to it and keeps every message it accepted."""
+counts the connections made to it and keeps every message it accepted. With a `delay`, it
+takes that long over each message before accepting it (a slow mail server): a client that
+goes away meanwhile never gets the "250", and the message is not kept."""
 
+import asyncio
 import email
 import socket
 import threading
@@ -19,12 +22,16 @@ def free_port():
 class Recorder:
     """aiosmtpd handler: keeps what it accepted."""
 
-    def __init__(self):
+    def __init__(self, delay=0):
+        self.delay = delay
         self.lock = threading.Lock()
         self.messages = []
         self.connections = 0
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            # aiosmtpd cancels this if the client disconnects: nothing is accepted then.
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.messages.append(email.message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
@@ -45,9 +52,9 @@ class CountingController(Controller):
 class SmtpServer:
     """Start, stop ("the mail server is down") and start again on the same port."""
 
-    def __init__(self):
+    def __init__(self, delay=0):
         self.port = free_port()
-        self.recorder = Recorder()
+        self.recorder = Recorder(delay=delay)
         self.controller = None
 
     def start(self):

@@ -21,6 +21,7 @@ from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTempla
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from courses import audit
 from courses.delivery import services
 from courses.models import DeliveryStatus, OutboundEmail
 
@@ -85,6 +86,13 @@ class OutboundEmailRetryView(
         with transaction.atomic():
             retried = services.retry(self.object)
             if retried:
+                audit.record(
+                    self.object,
+                    audit.EMAIL_RETRIED,
+                    request.user,
+                    key=self.object.key,
+                    to=self.object.to,
+                )
                 services.deliver_soon()
         if retried:
             messages.success(

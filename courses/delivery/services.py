@@ -22,9 +22,13 @@ from courses.models import DeliveryStatus, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
-# A batch must be sent within the lease, or another worker may send it again.
-LEASE = timedelta(minutes=10)
 MAX_BACKOFF_MINUTES = 60
+
+
+def lease():
+    """How long a claim lasts (`LANTERN_OUTBOX_LEASE_SECONDS`): a batch must be sent within it,
+    or another worker may send its unsent emails."""
+    return timedelta(seconds=conf.outbox_lease_seconds())
 
 
 def backoff(attempts):
@@ -92,7 +96,7 @@ def _due(now):
 
 
 def claim(now=None, limit=None, keys=None, exclude=()):
-    """Claim up to `limit` due emails for this worker (a lease of LEASE); returns them.
+    """Claim up to `limit` due emails for this worker (for `lease()`); returns them.
     Rows locked by another worker are skipped (PostgreSQL); the conditional UPDATE with a
     fresh token means two workers never hold the same row."""
     now = now or timezone.now()
@@ -109,7 +113,7 @@ def claim(now=None, limit=None, keys=None, exclude=()):
         ids = list(due.values_list("pk", flat=True)[:limit])
         OutboundEmail.objects.filter(pk__in=ids).filter(_due(now)).update(
             status=DeliveryStatus.SENDING,
-            claimed_until=now + LEASE,
+            claimed_until=now + lease(),
             claim_token=token,
             attempts=F("attempts") + 1,
         )
@@ -155,15 +159,41 @@ def _open(connection):
         connection.open()
 
 
+def _lease_ending(row):
+    """Whether this worker's claim on the row has (nearly) run out: past it another worker may
+    take the row, so this one must not send it. The margin leaves time for one message."""
+    margin = min(lease() / 10, timedelta(seconds=30))
+    return row.claimed_until is None or timezone.now() >= row.claimed_until - margin
+
+
+def _release(rows):
+    """Give back claimed rows not sent (the lease ran out first): due again at once."""
+    OutboundEmail.objects.filter(
+        pk__in=[row.pk for row in rows],
+        claim_token=rows[0].claim_token,
+        status=DeliveryStatus.SENDING,
+    ).update(
+        status=DeliveryStatus.PENDING,
+        claimed_until=None,
+        next_attempt_at=timezone.now(),
+        attempts=F("attempts") - 1,  # not tried
+    )
+    logger.warning("Lease ran out with %s email(s) of the batch unsent: released.", len(rows))
+
+
 def send_claimed(rows):
     """Send claimed emails over one mail connection, marking each as soon as it has gone;
-    returns how many were sent."""
+    returns how many were sent. Emails still unsent when the lease is about to run out are
+    released rather than sent, so that no other worker sends them too."""
     if not rows:
         return 0
     connection = get_connection()
     sent = 0
     try:
         for row in rows:
+            if _lease_ending(row):
+                _release(rows[rows.index(row) :])
+                break
             message = EmailMessage(
                 row.subject,
                 row.body,

@@ -91,3 +91,37 @@ def assert_accessible():
         assert not violations, f"Accessibility violations on {page.url}:\n{report}"
 
     return check
+
+
+MANAGER_EMAIL = "lead@example.org"
+
+
+@pytest.fixture
+def manager_cohort(page, make_user):
+    """Build a one-module course and a cohort "Moderators" of the partner organisation
+    "Northbridge Social", managed by MANAGER_EMAIL: `manager_cohort(**cohort_options)`
+    returns (cohort, lessons)."""
+    from tests import factories
+    from tests.e2e.test_site import PASSWORD
+
+    def build(**cohort_options):
+        home = factories.make_home_page()
+        index = factories.make_course_index(home)
+        course, lessons = factories.make_course(index, modules=1, lessons_per_module=2)
+        manager = make_user(MANAGER_EMAIL, password=PASSWORD)
+        organisation = factories.make_organisation("Northbridge Social", managers=[manager])
+        cohort = factories.make_cohort(course, organisation, name="Moderators", **cohort_options)
+        return cohort, lessons
+
+    return build
+
+
+@pytest.fixture
+def sign_in_manager(page):
+    """Sign the cohort's manager in through the login form and land on the manager area."""
+    from tests.e2e.test_site import log_in
+
+    def sign_in(next_url="/manage/"):
+        log_in(page, MANAGER_EMAIL, next_url)
+
+    return sign_in

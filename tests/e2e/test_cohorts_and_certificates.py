@@ -7,27 +7,21 @@ import pytest
 
 from courses.cohorts import services as cohorts
 from courses.learning import services as progress
-from tests import factories
 from tests.e2e.test_site import PASSWORD, log_in
 
 
 @pytest.fixture
-def cohort(page, make_user):
-    home = factories.make_home_page()
-    index = factories.make_course_index(home)
-    course, lessons = factories.make_course(index, modules=1, lessons_per_module=2)
-    manager = make_user("lead@example.org", password=PASSWORD)
-    organisation = factories.make_organisation("Northbridge Social", managers=[manager])
-    cohort = factories.make_cohort(
-        course, organisation, name="Moderators", due_on=date(2020, 3, 31), seat_limit=10
-    )
+def cohort(manager_cohort, make_user):
+    cohort, _lessons = manager_cohort(due_on=date(2020, 3, 31), seat_limit=10)
     late = make_user("late@example.org", password=PASSWORD, first_name="Lou", last_name="Late")
     cohorts.join(cohort, late)
     return cohort
 
 
-def test_manager_uploads_a_spreadsheet_then_follows_and_reminds(page, cohort, assert_accessible):
-    log_in(page, "lead@example.org", "/manage/")
+def test_manager_uploads_a_spreadsheet_then_follows_and_reminds(
+    page, cohort, sign_in_manager, assert_accessible
+):
+    sign_in_manager()
     assert_accessible(page)
     page.get_by_role("link", name="Moderators").first.click()
     page.wait_for_url(f"**/manage/cohorts/{cohort.public_id}/")

@@ -9,18 +9,12 @@ from django.utils import timezone
 
 from courses.cohorts import services as cohorts
 from courses.models import CohortMembership
-from tests import factories
-from tests.e2e.test_site import PASSWORD, log_in
+from tests.e2e.test_site import PASSWORD
 
 
 @pytest.fixture
-def cohort(page, make_user):
-    home = factories.make_home_page()
-    index = factories.make_course_index(home)
-    course, _lessons = factories.make_course(index, modules=1, lessons_per_module=2)
-    manager = make_user("lead@example.org", password=PASSWORD)
-    organisation = factories.make_organisation("Northbridge Social", managers=[manager])
-    cohort = factories.make_cohort(course, organisation, name="Moderators", due_within_days=30)
+def cohort(manager_cohort, make_user):
+    cohort, _lessons = manager_cohort(due_within_days=30)
     sam = make_user("sam@example.org", password=PASSWORD, first_name="Sam", last_name="Rivera")
     cohorts.join(cohort, sam)
     CohortMembership.objects.filter(user=sam).update(joined_at=timezone.now() - timedelta(days=40))
@@ -45,10 +39,10 @@ def assert_fits(page):
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (375, 812)], ids=["desktop", "phone"])
 def test_manager_reminds_a_member_after_previewing_the_email(
-    page, cohort, assert_accessible, viewport
+    page, cohort, sign_in_manager, assert_accessible, viewport
 ):
     page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
-    log_in(page, "lead@example.org", "/manage/")
+    sign_in_manager()
     assert_accessible(page)
     page.get_by_role("link", name="Moderators").first.click()
     page.wait_for_url(f"**/manage/cohorts/{cohort.public_id}/")

@@ -1,11 +1,14 @@
 """Helpers for tests that run Lantern as real processes: gunicorn app servers, a Redis server,
 task workers and a PostgreSQL database of their own, all on 127.0.0.1."""
 
+import collections
+import contextlib
 import http.cookiejar
 import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -67,11 +70,18 @@ class Processes:
         self.log_dir = Path(log_dir)
         self.running = []
 
-    def start(self, name, args, env=None):
-        """Start a process in the repository root; its output goes to <log_dir>/<name>.log."""
+    def start(self, name, args, env=None, new_session=False):
+        """Start a process in the repository root; its output goes to <log_dir>/<name>.log.
+        With `new_session`, it leads a process group of its own that `kill_group()` ends at
+        once, children included (an RQ worker's work horse)."""
         log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 (closed in stop_all)
         process = subprocess.Popen(  # noqa: S603
-            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=new_session,
         )
         process.log = log
         process.name = name
@@ -90,6 +100,21 @@ class Processes:
         process.log.close()
         if process in self.running:
             self.running.remove(process)
+
+    def kill_group(self, process):
+        """`kill -9` the process and every process it started, as when a machine or container
+        dies: its process group (see `start`) and its descendants that left the group (an RQ
+        worker's work horse has a group of its own). Nothing is cleaned up."""
+        for pid in [process.pid, *descendants(process.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)  # none can start another meanwhile
+        for pid in [process.pid, *descendants(process.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        self.stop(process)
 
     def stop_all(self):
         """Stop every process still running, last started first."""
@@ -133,6 +158,21 @@ class Processes:
         except (RuntimeError, TimeoutError) as error:
             raise RuntimeError(f"{error}: {self.output(process)}") from error
         return port
+
+
+def descendants(pid):
+    """The ids of every process below `pid` (children, their children …), from /proc."""
+    children = collections.defaultdict(list)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rpartition(")")[2].split()
+            children[int(fields[1])].append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 def manage(env, *args, timeout=300):

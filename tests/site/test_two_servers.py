@@ -197,43 +197,71 @@ def test_upload_preview_and_invitation_email_across_servers_and_worker(deploymen
     deployment["processes"].stop(worker)
 
 
-def test_db_worker_carries_on_after_its_database_connection_is_dropped(deployment):
-    """A database failover or restart ends every connection: the worker reconnects."""
-    a, b = deployment["servers"]
-    cohort_id = deployment["cohort_id"]
-    browser = Browser(forwarded_for="198.51.100.40")
-    assert sign_in(browser, b).status == 302
-    worker = start_worker(deployment)
+def rq_env(deployment):
+    """The environment of app servers and workers using the Redis task queue."""
+    return {
+        **deployment["env"],
+        "TASKS_BACKEND": "django_tasks_rq.RQBackend",
+        "TASKS_REDIS_URL": f"redis://127.0.0.1:{deployment['redis_port']}/1",
+    }
+
+
+def start_rq_worker(deployment):
+    return deployment["processes"].start(
+        f"rqworker-{secrets.token_hex(3)}",
+        [sys.executable, "manage.py", "rqworker", "--job-class", "django_tasks_rq.Job"],
+        env=rq_env(deployment),
+    )
+
+
+def drop_database_connections(deployment):
+    """End every connection to the deployment's database (a failover or restart would)."""
     with connect(deployment["url"], deployment["database"]) as conn:
-        assert wait_until(
-            lambda: conn.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> "
-                "pg_backend_pid()",
-                [deployment["database"]],
-            ).fetchone()[0]
-        ), "the worker never connected"
-        terminated = conn.execute(
+        return conn.execute(
             "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = %s AND pid <> pg_backend_pid()) AS ended",
             [deployment["database"]],
         ).fetchone()[0]
-    assert terminated >= 1
-    upload_and_confirm(browser, b, a, cohort_id, "sam.two@example.org")
-    sent = wait_until(lambda: invitation_sent(browser, b, cohort_id, "sam.two@example.org"))
-    assert sent, deployment["processes"].output(worker)
-    assert worker.poll() is None, deployment["processes"].output(worker)
-    deployment["processes"].stop(worker)
+
+
+@pytest.mark.parametrize("queue", ["database", "rq"])
+def test_worker_carries_on_after_its_database_connection_is_dropped(deployment, queue):
+    """A database failover or restart ends every connection: the worker reconnects, with the
+    database queue (`db_worker`, which polls the database) and with the Redis queue
+    (`rqworker`, whose jobs read and write the database)."""
+    processes = deployment["processes"]
+    cohort_id = deployment["cohort_id"]
+    browser = Browser(forwarded_for=f"198.51.100.{41 if queue == 'database' else 42}")
+    if queue == "database":
+        a, b = deployment["servers"]
+        worker = start_worker(deployment)
+    else:
+        a, b = deployment["servers"][0], processes.gunicorn(rq_env(deployment))
+        worker = start_rq_worker(deployment)
+    try:
+        assert sign_in(browser, b).status == 302
+        # The worker has done some work (and so holds connections) ...
+        first, second = f"{queue}.before@example.org", f"{queue}.after@example.org"
+        upload_and_confirm(browser, a, b, cohort_id, first)
+        sent = wait_until(lambda: invitation_sent(browser, a, cohort_id, first), timeout=40)
+        assert sent, processes.output(worker)
+        # ... when the database drops every connection.
+        assert drop_database_connections(deployment) >= 1
+        upload_and_confirm(browser, a, b, cohort_id, second)
+        sent = wait_until(lambda: invitation_sent(browser, a, cohort_id, second), timeout=40)
+        assert sent, processes.output(worker)
+        assert worker.poll() is None, processes.output(worker)
+        mail = "".join(p.read_text() for p in deployment["mail"].glob("*.log"))
+        assert mail.count(f"To: {second}") == 1
+    finally:
+        processes.stop_all_but(deployment["servers"])
 
 
 def test_redis_queue_backend_runs_tasks_in_an_rq_worker(deployment):
     """TASKS_BACKEND=django_tasks_rq.RQBackend: the queue lives in Redis (TASKS_REDIS_URL) and
     `manage.py rqworker` runs it."""
     processes = deployment["processes"]
-    env = {
-        **deployment["env"],
-        "TASKS_BACKEND": "django_tasks_rq.RQBackend",
-        "TASKS_REDIS_URL": f"redis://127.0.0.1:{deployment['redis_port']}/1",
-    }
+    env = rq_env(deployment)
     server = processes.gunicorn(env)
     try:
         cohort_id = deployment["cohort_id"]

@@ -318,6 +318,10 @@ LANTERN_QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weathe
 # Cohort reports show no counts or percentages for groups smaller than this (privacy).
 LANTERN_COHORT_MIN_GROUP_SIZE = env_int("COHORT_MIN_GROUP_SIZE", 5)
 
+# The email outbox: a worker holds the emails it claimed this long; a batch must be sent within
+# it, and emails a dead worker left unsent are picked up once it has run out.
+LANTERN_OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 600)
+
 # Where managers' CSV upload previews wait for confirmation: "cache" (shared through Redis in
 # production) or "file" (UPLOAD_DIRECTORY, default the system's temporary directory).
 LANTERN_UPLOAD_STORAGE = env_str("UPLOAD_STORAGE", "cache")

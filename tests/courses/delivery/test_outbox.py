@@ -44,6 +44,22 @@ def cohort_page(client, cohort):
 
 
 @pytest.fixture
+def slow_smtp_server(settings):
+    """A real SMTP server that takes 0.6 s over each message."""
+    from tests.smtp_server import SmtpServer
+
+    server = SmtpServer(delay=0.6)
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def down(smtp_server):
     """The mail server is down (nothing listens on its port) until `smtp_server.start()`."""
     smtp_server.stop()
@@ -125,6 +141,38 @@ class TestNeverTwice:
         assert smtp_server.recipients() == ["live@example.org", "stale@example.org"]
         assert delivery.deliver_due(now=later(600)) == 0
         assert len(smtp_server.messages) == 2
+
+    def test_the_lease_is_configurable(self, settings):
+        settings.LANTERN_OUTBOX_LEASE_SECONDS = 30
+        delivery.queue("test:lease", "lease@example.org", "Subject", "Body")
+        now = timezone.now()
+        [row] = delivery.claim(now=now)
+        assert row.claimed_until == now + timedelta(seconds=30)
+        assert delivery.claim(now=now + timedelta(seconds=29)) == []  # still held
+        [again] = delivery.claim(now=now + timedelta(seconds=31))  # its worker died
+        assert again.pk == row.pk and again.attempts == 2
+
+    def test_a_worker_stops_before_its_lease_runs_out_and_gives_back_the_rest(
+        self, slow_smtp_server, settings
+    ):
+        """Past its lease another worker may take its emails: a slow worker stops in time, so
+        the two never send the same email."""
+        settings.LANTERN_OUTBOX_LEASE_SECONDS = 2  # about three messages at 0.6 s each
+        keys = [f"test:slow:{n}" for n in range(5)]
+        for key in keys:
+            delivery.queue(key, f"{key.rpartition(':')[2]}@example.org", "Subject", "Body")
+        first = delivery.deliver_due()
+        assert 1 <= first < 5
+        given_back = OutboundEmail.objects.exclude(status=DeliveryStatus.SENT)
+        assert given_back.count() == 5 - first
+        for row in given_back:
+            assert row.status == DeliveryStatus.PENDING and row.claimed_until is None
+            assert row.attempts == 0 and row.next_attempt_at <= timezone.now()
+        for _run in range(3):
+            delivery.deliver_due()
+        assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
+        ids = slow_smtp_server.message_ids()
+        assert sorted(ids) == sorted(delivery.message_id(key) for key in keys)  # each once
 
     def test_the_message_id_comes_from_the_key(self, smtp_server):
         delivery.queue("invitation:12:1700000000", "a@example.org", "Subject", "Body")
@@ -264,6 +312,23 @@ class TestAdmin:
         with django_capture_on_commit_callbacks(execute=True):
             assert client.post(retry_url).status_code == 302
         assert down.recipients() == ["a@example.org"]
+        entry = ModelLogEntry.objects.get(action=audit.EMAIL_RETRIED)
+        assert entry.user.email == "staff@example.org"
+        assert entry.object_id == str(failed.pk)
+        assert entry.data == {"key": "test:admin", "to": "a@example.org"}
+        assert (
+            entry.message == "Asked for the email test:admin to a@example.org to be tried again now"
+        )
+
+    def test_a_retry_that_changes_nothing_is_not_logged(
+        self, failed, make_user, client, django_capture_on_commit_callbacks
+    ):
+        OutboundEmail.objects.filter(pk=failed.pk).update(status=DeliveryStatus.SENT)
+        client = self.staff(make_user, client, "change_outboundemail")
+        retry_url = reverse("outgoing_emails:retry", args=[failed.pk])
+        response = client.post(retry_url, follow=True)
+        assert "was not retried" in response.content.decode()
+        assert not ModelLogEntry.objects.filter(action=audit.EMAIL_RETRIED).exists()
 
     def test_viewing_is_not_retrying(self, failed, make_user, client):
         client = self.staff(make_user, client, "view_outboundemail")
@@ -273,6 +338,7 @@ class TestAdmin:
         assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
         failed.refresh_from_db()
         assert failed.status == DeliveryStatus.FAILED
+        assert not ModelLogEntry.objects.filter(action=audit.EMAIL_RETRIED).exists()
 
 
 def test_a_second_reminder_click_while_one_waits_sends_nothing_more(
