@@ -66,3 +66,15 @@ def outbox_max_attempts():
 def outbox_batch_size():
     """How many emails one delivery run sends over one mail connection."""
     return getattr(settings, "LANTERN_OUTBOX_BATCH_SIZE", 100)
+
+
+def credential_signing_key():
+    """The Ed25519 key that signs Open Badges credentials, as a Multikey private key (`z3u2…`,
+    from `manage.py credential_key`); empty: a key derived from SECRET_KEY (development)."""
+    return getattr(settings, "LANTERN_CREDENTIAL_SIGNING_KEY", "")
+
+
+def credential_retired_keys():
+    """Public keys (`z6Mk…`) that signed credentials before the current key: still listed in
+    the site's DID document, so credentials they signed keep verifying."""
+    return list(getattr(settings, "LANTERN_CREDENTIAL_RETIRED_KEYS", []))
