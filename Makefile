@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install install-dev run serve demo migrate test lint e2e bench check clean screenshots
+.PHONY: help venv install install-dev run serve demo migrate test lint e2e bench check clean screenshots credential-verifier xapi-lrs
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
@@ -56,6 +56,16 @@ lint: install-dev
 test: install-dev lint
 	$(VENV)/bin/pytest -n auto --dist loadgroup -m "not e2e"
 	$(VENV)/bin/pytest -m e2e
+
+# The independent verifier of signed credentials (Node.js packages, pinned in package-lock.json);
+# its tests skip without it.
+credential-verifier:
+	cd tests/courses/certificates/verifier && npm ci --no-audit --no-fund
+
+# The Ralph learning record store the xAPI tests send to, in its own virtualenv (.venv-ralph) so
+# its pins never touch Lantern's; its tests skip without it.
+xapi-lrs:
+	@.venv-ralph/bin/python -c "import ralph" 2>/dev/null || { rm -rf .venv-ralph && $(PYTHON) -m venv .venv-ralph && .venv-ralph/bin/pip install --quiet -r tests/courses/xapi/ralph-requirements.txt; }
 
 e2e: install-dev
 	$(VENV)/bin/pytest tests/e2e

@@ -10,7 +10,7 @@ class CoursesConfig(AppConfig):
         """Register the permission policies and the lesson requirements; connect receivers."""
         from wagtail.permissions import register_permission_policy
 
-        from courses import signal_handlers
+        from courses import checks, signal_handlers  # noqa: F401 (checks register themselves)
         from courses.learning.completion import register_requirement
         from courses.learning.quiz_link import quiz_requirement
         from courses.models import (

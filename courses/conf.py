@@ -72,3 +72,39 @@ def outbox_lease_seconds():
     """How long a worker holds the emails it claimed (seconds). A batch must be sent within
     it; once it has run out (the worker died), another worker sends what was not marked sent."""
     return getattr(settings, "LANTERN_OUTBOX_LEASE_SECONDS", 600)
+
+
+def credential_signing_key():
+    """The Ed25519 key that signs Open Badges credentials, as a Multikey private key (`z3u2…`,
+    from `manage.py credential_key`); empty: a key derived from SECRET_KEY (development)."""
+    return getattr(settings, "LANTERN_CREDENTIAL_SIGNING_KEY", "")
+
+
+def credential_retired_keys():
+    """Public keys (`z6Mk…`) that signed credentials before the current key: still listed in
+    the site's DID document, so credentials they signed keep verifying."""
+    return list(getattr(settings, "LANTERN_CREDENTIAL_RETIRED_KEYS", []))
+
+
+def xapi_endpoint():
+    """The site's learning record store (xAPI base URL ending in /xAPI/ or similar); empty:
+    no statements are sent to a site-wide store."""
+    return getattr(settings, "LANTERN_XAPI_ENDPOINT", "")
+
+
+def xapi_credentials():
+    """(username, password) for HTTP basic auth at the site's LRS."""
+    return (
+        getattr(settings, "LANTERN_XAPI_USERNAME", ""),
+        getattr(settings, "LANTERN_XAPI_PASSWORD", ""),
+    )
+
+
+def xapi_batch_size():
+    """How many statements one request to an LRS carries."""
+    return getattr(settings, "LANTERN_XAPI_BATCH_SIZE", 50)
+
+
+def xapi_max_attempts():
+    """After this many failed sends the queue for that store waits for `xapi_replay` or staff."""
+    return getattr(settings, "LANTERN_XAPI_MAX_ATTEMPTS", 10)

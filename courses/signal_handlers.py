@@ -9,6 +9,7 @@ from courses.cohorts import access as cohort_access
 from courses.learning import quiz_link
 from courses.learning import services as learning
 from courses.learning.tasks import send_course_completed_email
+from courses.xapi import services as xapi
 
 
 def issue_certificate_on_completion(sender, enrolment, **kwargs):
@@ -82,12 +83,35 @@ def connect():
     """Connect every receiver (called once, from `CoursesConfig.ready()`)."""
     from django.apps import apps
     from django.contrib.auth.signals import user_logged_in
-    from django.db.models.signals import m2m_changed, post_delete, pre_delete
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from courses.models import LessonPage, ModulePage, Organisation
-    from courses.signals import course_completed
-    from quizzes.signals import attempt_submitted
+    from courses.signals import (
+        certificate_issued,
+        certificate_revoked,
+        course_completed,
+        enrolled,
+        lesson_completed,
+        lesson_first_opened,
+    )
+    from quizzes.signals import attempt_started, attempt_submitted
+
+    for signal, receiver in (
+        (enrolled, xapi_enrolled),
+        (lesson_first_opened, xapi_lesson_first_opened),
+        (lesson_completed, xapi_lesson_completed),
+        (course_completed, xapi_course_completed),
+        (attempt_started, xapi_attempt_started),
+        (attempt_submitted, xapi_attempt_submitted),
+        (certificate_issued, xapi_certificate_issued),
+        (certificate_revoked, xapi_certificate_revoked),
+    ):
+        signal.connect(receiver, dispatch_uid=f"courses_{receiver.__name__}")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget_xapi_stores, sender=Organisation, dispatch_uid=f"courses_xapi_{signal}"
+        )
 
     course_completed.connect(
         issue_certificate_on_completion, dispatch_uid="courses_issue_certificate"
@@ -120,3 +144,40 @@ def connect():
                 sender=model,
                 dispatch_uid=f"courses_progress_{receiver.__name__}_{name}",
             )
+
+
+def xapi_enrolled(sender, enrolment, **kwargs):
+    xapi.enrolled(enrolment)
+
+
+def xapi_lesson_first_opened(sender, enrolment, lesson, **kwargs):
+    xapi.lesson_first_opened(enrolment, lesson)
+
+
+def xapi_lesson_completed(sender, enrolment, lesson, **kwargs):
+    xapi.lesson_completed(enrolment, lesson)
+
+
+def xapi_course_completed(sender, enrolment, **kwargs):
+    xapi.course_completed(enrolment)
+
+
+def xapi_attempt_started(sender, attempt, user, quiz, **kwargs):
+    xapi.attempt_started(attempt, user, quiz)
+
+
+def xapi_attempt_submitted(sender, attempt, user, quiz, passed, **kwargs):
+    xapi.attempt_submitted(attempt, user, quiz, passed)
+
+
+def xapi_certificate_issued(sender, certificate, **kwargs):
+    xapi.certificate_issued(certificate)
+
+
+def xapi_certificate_revoked(sender, certificate, **kwargs):
+    xapi.certificate_revoked(certificate)
+
+
+def forget_xapi_stores(sender, **kwargs):
+    """An organisation's LRS was set, changed or removed."""
+    xapi.forget_stores()

@@ -33,7 +33,7 @@ from .models import (
     Quiz,
 )
 from .scoring import score_question
-from .signals import attempt_submitted
+from .signals import attempt_started, attempt_submitted
 
 # Allowance for network delay when a submission arrives just after the deadline.
 DEADLINE_GRACE = timedelta(seconds=30)
@@ -180,7 +180,7 @@ def start_attempt(user, quiz, rng=None, now=None):
         )
     try:
         with transaction.atomic():
-            return Attempt.objects.create(
+            attempt = Attempt.objects.create(
                 user=user,
                 quiz=quiz,
                 number=number,
@@ -188,6 +188,10 @@ def start_attempt(user, quiz, rng=None, now=None):
                 deadline_at=now + timedelta(minutes=minutes) if minutes else None,
                 pass_mark=quiz.pass_mark,
             )
+        transaction.on_commit(
+            lambda: attempt_started.send(sender=Attempt, attempt=attempt, user=user, quiz=quiz)
+        )
+        return attempt
     except IntegrityError:
         # Another request started one at the same moment: resume that one, if open.
         existing = open_attempt(user, quiz)

@@ -36,6 +36,7 @@ from wagtail.permissions import policy_registry
 
 from courses import audit
 from courses.models import Certificate, CertificateStatus, CoursePage
+from courses.signals import certificate_revoked
 from quizzes import converters
 
 converters.register()
@@ -291,6 +292,10 @@ class CertificateRevokeView(
             if revoked:
                 self.object.revoked_at, self.object.revoked_reason = now, reason
                 audit.record(self.object, REVOKE_ACTION, self.request.user, reason=reason)
+                certificate = self.object
+                transaction.on_commit(
+                    lambda: certificate_revoked.send(sender=Certificate, certificate=certificate)
+                )
         if not revoked:  # revoked by someone else since the form was shown
             return self.already_revoked(status=409)
         messages.success(

@@ -1,11 +1,13 @@
-"""Open Badges 3.0: a certificate as an unsigned OpenBadgeCredential (JSON-LD) that learners can
-add to a digital wallet, and the small public status document it points to."""
+"""Open Badges 3.0: a certificate as an OpenBadgeCredential (JSON-LD) that learners can add to a
+digital wallet, signed with an eddsa-rdfc-2022 Data Integrity proof by the site's `did:web`
+(courses/certificates/credentials.py), and the small public status document of the verify
+page."""
 
 import hashlib
 import hmac
 import uuid
 from datetime import UTC
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.urls import reverse
@@ -20,6 +22,8 @@ CONTEXT = [
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
 CREDENTIAL_TYPE = ["VerifiableCredential", "OpenBadgeCredential"]
+# The verify page's JSON status (`public_status`), for people and scripts; the credential itself
+# carries a standard BitstringStatusListEntry.
 STATUS_TYPE = "LanternCertificateStatus"
 
 
@@ -88,8 +92,10 @@ def _achievement(certificate, base):
 
 
 def build_credential(certificate, base_url=None, *, issuer=None, email=None):
-    """The certificate as an OpenBadgeCredential dict. The email (the holder's by default) only
-    appears salted and hashed; the credential is not signed."""
+    """The certificate as an unsigned OpenBadgeCredential dict (see `signed_credential`). The
+    email (the holder's by default) only appears salted and hashed. The issuer is the site's
+    `did:web`; ids and links use `base_url` (the site's public address by default)."""
+    from courses.certificates import credentials
     from courses.certificates.pdf import issuer_name
 
     base = site_base_url(base_url)
@@ -126,15 +132,29 @@ def build_credential(certificate, base_url=None, *, issuer=None, email=None):
         "id": verify_url(certificate, base),
         "type": list(CREDENTIAL_TYPE),
         "name": certificate.course_title,
-        "issuer": {"id": base, "type": ["Profile"], "name": issuer, "url": base},
+        "issuer": {
+            "id": credentials.issuer_did(base),
+            "type": ["Profile"],
+            "name": issuer,
+            "url": base,
+        },
         "validFrom": iso_utc(certificate.issued_at),
     }
     if certificate.expires_at:
         document["validUntil"] = iso_utc(certificate.expires_at)
     document["awardedDate"] = iso_utc(certificate.issued_at)
     document["credentialSubject"] = subject
-    document["credentialStatus"] = {"id": status_url(certificate, base), "type": STATUS_TYPE}
+    document["credentialStatus"] = credentials.status_entry(certificate, base)
     return document
+
+
+def signed_credential(certificate, base_url=None, *, issuer=None, email=None):
+    """`build_credential` with a Data Integrity proof (eddsa-rdfc-2022) by the current key;
+    the proof's `created` is the certificate's issue time, so every download is identical."""
+    from courses.certificates import credentials
+
+    document = build_credential(certificate, base_url, issuer=issuer, email=email)
+    return credentials.sign(document, iso_utc(certificate.issued_at), base_url)
 
 
 def public_status(certificate, base_url=None, *, now=None):
@@ -153,3 +173,24 @@ def public_status(certificate, base_url=None, *, now=None):
     if status == CertificateStatus.REVOKED:
         document["revokedAt"] = iso_utc(certificate.revoked_at)
     return document
+
+
+LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
+
+
+def linkedin_add_url(certificate, issuer, verify_link):
+    """LinkedIn's "Add licence or certification" form, filled in: name, organisation, issue
+    and expiry month, credential id and the public check page."""
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": certificate.course_title,
+        "organizationName": issuer,
+        "issueYear": certificate.issued_at.year,
+        "issueMonth": certificate.issued_at.month,
+    }
+    if certificate.expires_at:
+        params["expirationYear"] = certificate.expires_at.year
+        params["expirationMonth"] = certificate.expires_at.month
+    params["certUrl"] = verify_link
+    params["certId"] = certificate.display_code
+    return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(params)}"

@@ -16,6 +16,7 @@ from courses.learning.services import (
     holder_name,
 )
 from courses.models import Certificate
+from courses.signals import certificate_issued
 
 __all__ = [
     "awaiting_certificate_name",
@@ -49,7 +50,7 @@ def issue_certificate(enrolment):
     months = course.certificate_validity_months
     try:
         with transaction.atomic():
-            return Certificate.objects.create(
+            certificate = Certificate.objects.create(
                 enrolment=enrolment,
                 user=enrolment.user,
                 course=course,
@@ -58,9 +59,13 @@ def issue_certificate(enrolment):
                 name_on_certificate=name,
                 issued_at=issued_at,
                 expires_at=add_months(issued_at, months) if months else None,
-            ), True
+            )
     except IntegrityError:
         return Certificate.objects.get(enrolment=enrolment), False
+    transaction.on_commit(
+        lambda: certificate_issued.send(sender=Certificate, certificate=certificate)
+    )
+    return certificate, True
 
 
 @transaction.atomic

@@ -3,6 +3,12 @@ from django.urls import path
 from courses.certificates import views
 
 urlpatterns = [
+    path(".well-known/did.json", views.did_document, name="did_document"),
+    path(
+        "credentials/status/<int:number>",
+        views.credential_status_list,
+        name="credential_status_list",
+    ),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify, name="verify_code"),
     path("verify/<str:code>/status.json", views.certificate_status, name="certificate_status"),

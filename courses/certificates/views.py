@@ -17,9 +17,15 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from courses import ratelimit
-from courses.certificates import services
+from courses.certificates import credentials, services
 from courses.certificates.forms import CertificateNameForm
-from courses.certificates.open_badges import build_credential, public_status, site_base_url
+from courses.certificates.open_badges import (
+    iso_utc,
+    linkedin_add_url,
+    public_status,
+    signed_credential,
+    site_base_url,
+)
 from courses.certificates.pdf import issuer_name, missing_characters, render_certificate_pdf
 from courses.models import Certificate, CertificateStatus
 from courses.models.certificates import normalise_code
@@ -104,8 +110,7 @@ def certificate_badge(request, code):
     certificate = _viewable_certificate(request, code)
     if certificate.status() == CertificateStatus.REVOKED:
         return _revoked(request, certificate)
-    base_url = request.build_absolute_uri("/")
-    document = build_credential(certificate, base_url, issuer=issuer_name())
+    document = signed_credential(certificate, issuer=issuer_name())
     content = json.dumps(document, ensure_ascii=False, indent=2)
     return _attachment(content, "application/ld+json", f"lantern-badge-{certificate.code}.json")
 
@@ -124,6 +129,32 @@ def certificate_status(request, code):
         return _public(JsonResponse({"error": "not_found"}, status=404))
     base_url = site_base_url(request.build_absolute_uri("/"))
     return _public(JsonResponse(public_status(certificate, base_url, now=timezone.now())))
+
+
+@require_safe
+def did_document(request):
+    """The site's DID document (did:web): the public keys that sign its credentials."""
+    response = JsonResponse(credentials.did_document())
+    response["Content-Type"] = "application/did+json"
+    response["Cache-Control"] = "public, max-age=300"
+    return _public(response)
+
+
+@require_safe
+def credential_status_list(request, number):
+    """A signed BitstringStatusListCredential: which credentials of list `number` are revoked.
+    Public and the same for everyone; short-lived in caches, so a revocation shows quickly."""
+    start = number * credentials.LIST_SIZE
+    in_list = Certificate.objects.filter(
+        status_list_index__gte=start, status_list_index__lt=start + credentials.LIST_SIZE
+    )
+    if number and not in_list.exists():
+        raise Http404
+    document = credentials.status_list_credential(number, iso_utc(timezone.now()))
+    response = JsonResponse(document)
+    response["Content-Type"] = "application/vc+ld+json"
+    response["Cache-Control"] = "public, max-age=60"
+    return _public(response)
 
 
 def _public(response):
@@ -187,6 +218,7 @@ def certificate_detail(request, code):
             "certificate": certificate,
             "status": certificate.status(),
             "verify_url": verify_url,
+            "linkedin_url": linkedin_add_url(certificate, issuer_name(), verify_url),
             "CertificateStatus": CertificateStatus,
         },
     )

@@ -51,10 +51,25 @@ class OrganisationForm(WagtailAdminModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "contact_name", "contact_email"]
+        fields = [
+            "name",
+            "kind",
+            "contact_name",
+            "contact_email",
+            "xapi_endpoint",
+            "xapi_username",
+            "xapi_password",
+            "xapi_send_email",
+        ]
+        widgets = {"xapi_password": forms.PasswordInput(render_value=False)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._saved_xapi_password = self.instance.xapi_password if self.instance.pk else ""
+        if self._saved_xapi_password:
+            self.fields["xapi_password"].help_text = _(
+                "Saved. Leave empty to keep it; type a new one to change it."
+            )
         if self.instance.pk:
             self.initial["manager_emails"] = "\n".join(
                 self.instance.managers.order_by("email").values_list("email", flat=True)
@@ -83,6 +98,9 @@ class OrganisationForm(WagtailAdminModelForm):
                 % {"emails": ", ".join(missing)}
             )
         return users
+
+    def clean_xapi_password(self):
+        return self.cleaned_data.get("xapi_password") or self._saved_xapi_password
 
     def save(self, commit=True):
         organisation = super().save(commit=commit)
@@ -135,6 +153,14 @@ class OrganisationViewSet(QuerySetViewSetMixin, ModelViewSet):
             FieldPanel("kind"),
             FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_email")]),
             FieldPanel("manager_emails"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("xapi_endpoint"),
+                    FieldRowPanel([FieldPanel("xapi_username"), FieldPanel("xapi_password")]),
+                    FieldPanel("xapi_send_email"),
+                ],
+                heading=_("Learning record store (optional)"),
+            ),
         ],
         base_form_class=OrganisationForm,
     )

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from wagtail.models import Page
 
 from courses.models import Enrolment, LessonPage, LessonProgress, ModulePage
-from courses.signals import course_completed, lesson_completed
+from courses.signals import course_completed, enrolled, lesson_completed, lesson_first_opened
 
 # Time spent on a lesson is the time between opening it and completing it, capped so that a
 # lesson left open overnight does not count as hours of study.
@@ -285,6 +285,7 @@ def enrol(user, course, due_at=None):
         # A second request enrolled the learner at the same moment: use that enrolment.
         return Enrolment.objects.get(user=user, course=course, cycle=1), False
     recompute_progress(enrolment)
+    transaction.on_commit(lambda: enrolled.send(sender=Enrolment, enrolment=enrolment))
     return enrolment, True
 
 
@@ -313,6 +314,7 @@ def recertify(user, course):
     except IntegrityError:
         return Enrolment.objects.get(user=user, course=course, cycle=latest.cycle + 1)
     recompute_progress(enrolment)
+    transaction.on_commit(lambda: enrolled.send(sender=Enrolment, enrolment=enrolment))
     return enrolment
 
 
@@ -420,6 +422,8 @@ def record_lesson_opened(enrolment, lesson, last_opened_at=None, has_row=None):
                 )
         except IntegrityError:
             pass  # opened in another tab at the same moment
+        else:
+            lesson_first_opened.send(sender=Enrolment, enrolment=enrolment, lesson=lesson)
     Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=now)
     enrolment.last_activity_at = now
     return True

@@ -24,8 +24,11 @@ from courses.models.progress import Enrolment, EnrolmentStatus, LessonProgress
 from courses.models.reflections import Reflection
 from courses.models.support import Helpline
 from courses.models.uploads import CohortUploadJob, UploadStatus
+from courses.models.xapi import XapiAgent, XapiStatement
 
 __all__ = [
+    "XapiAgent",
+    "XapiStatement",
     "Audience",
     "Certificate",
     "CertificateStatus",

@@ -124,6 +124,18 @@ class Certificate(models.Model):
         help_text=_("When the holder was emailed that this certificate expires soon."),
     )
 
+    status_list_index = models.PositiveIntegerField(
+        _("status list position"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_(
+            "Where the signed credential's revocation bit is in the site's status lists; "
+            "allocated at random when the credential is first issued."
+        ),
+    )
+
     objects = CertificateQuerySet.as_manager()
 
     class Meta:

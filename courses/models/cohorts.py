@@ -54,6 +54,24 @@ class Organisation(models.Model):
         help_text=_("People who may enrol staff and follow progress in this organisation only."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    xapi_endpoint = models.URLField(
+        _("learning record store (xAPI) endpoint"),
+        blank=True,
+        help_text=_(
+            "The organisation's own LRS, e.g. https://lrs.example.org/xAPI/. Members' progress "
+            "in its cohorts' courses is sent there too, from when they joined (docs/xapi.md)."
+        ),
+    )
+    xapi_username = models.CharField(_("LRS username"), max_length=200, blank=True)
+    xapi_password = models.CharField(_("LRS password"), max_length=200, blank=True)
+    xapi_send_email = models.BooleanField(
+        _("identify learners by email in the LRS"),
+        default=False,
+        help_text=_(
+            "Off: learners appear as an anonymous account on this site. On: by their email "
+            "address, for an LRS that matches people by email. Tell members before turning it on."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")

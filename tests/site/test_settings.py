@@ -87,7 +87,27 @@ class TestProductionSettings:
         assert result.returncode != 0
         assert "SECRET_KEY is not set" in result.stderr
 
-    def test_deploy_check_passes_with_a_real_secret(self):
+    def test_deploy_check_passes_with_a_real_secret_and_signing_key(self):
+        from courses.certificates import signing
+
+        key = signing.private_key_multibase(signing.Ed25519PrivateKey.generate())
+        result = run_manage(
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings=lantern.settings.production",
+            env={
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "ALLOWED_HOSTS": "lantern.example.org",
+                "CACHE_URL": "redis://127.0.0.1:6379/0",
+                "CREDENTIAL_SIGNING_KEY": key,
+            },
+        )
+        assert result.returncode == 0, result.stderr
+        assert "no issues" in result.stdout
+
+    def test_deploy_check_warns_without_a_credential_signing_key(self):
         result = run_manage(
             "check",
             "--deploy",
@@ -100,8 +120,8 @@ class TestProductionSettings:
                 "CACHE_URL": "redis://127.0.0.1:6379/0",
             },
         )
-        assert result.returncode == 0, result.stderr
-        assert "no issues" in result.stdout
+        assert result.returncode != 0
+        assert "courses.W001" in result.stderr + result.stdout
 
     @pytest.mark.parametrize("cache_url", ["", "locmem://", "dummy://"])
     def test_refuses_to_start_without_a_shared_cache(self, cache_url):

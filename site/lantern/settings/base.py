@@ -223,6 +223,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Wagtail
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Lantern")
 WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+
+# Signed Open Badges credentials (docs/credentials.md): the Ed25519 signing key (a Multikey
+# private key from `manage.py credential_key`) and retired public keys still to publish.
+LANTERN_CREDENTIAL_SIGNING_KEY = env_str("CREDENTIAL_SIGNING_KEY")
+LANTERN_CREDENTIAL_RETIRED_KEYS = env_list("CREDENTIAL_RETIRED_KEYS")
+# xAPI statements to a learning record store (docs/xapi.md); off while XAPI_ENDPOINT is unset.
+LANTERN_XAPI_ENDPOINT = env_str("XAPI_ENDPOINT")
+LANTERN_XAPI_USERNAME = env_str("XAPI_USERNAME")
+LANTERN_XAPI_PASSWORD = env_str("XAPI_PASSWORD")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -55,7 +55,7 @@ class TestCredentialDocument:
         assert document["id"] == f"{BASE}/verify/{certificate.code}/"
         assert document["name"] == "Test course"
         assert document["issuer"] == {
-            "id": f"{BASE}/",
+            "id": "did:web:lantern.example",
             "type": ["Profile"],
             "name": "Lantern",
             "url": f"{BASE}/",
@@ -73,9 +73,15 @@ class TestCredentialDocument:
         assert achievement["criteria"]["narrative"] == (
             "Complete every lesson of Test course and pass any quizzes it includes."
         )
+        certificate.refresh_from_db()
+        position = certificate.status_list_index % 131_072
+        list_url = f"{BASE}/credentials/status/{certificate.status_list_index // 131_072}"
         assert document["credentialStatus"] == {
-            "id": f"{BASE}/verify/{certificate.code}/status.json",
-            "type": "LanternCertificateStatus",
+            "id": f"{list_url}#{position}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(position),
+            "statusListCredential": list_url,
         }
         json.dumps(document)  # plain JSON all the way down
 
@@ -141,12 +147,14 @@ class TestCredentialDocument:
     def test_the_base_url_defaults_to_the_site_address(self, certificate, settings):
         settings.WAGTAILADMIN_BASE_URL = "https://training.example.org"
         document = build_credential(certificate)
-        assert document["issuer"]["id"] == "https://training.example.org/"
+        assert document["issuer"]["id"] == "did:web:training.example.org"
+        assert document["issuer"]["url"] == "https://training.example.org/"
         assert document["id"].startswith("https://training.example.org/verify/")
 
 
 class TestBadgeDownload:
-    def test_the_owner_downloads_the_credential(self, client, certificate, learner):
+    def test_the_owner_downloads_the_credential(self, client, certificate, learner, settings):
+        settings.WAGTAILADMIN_BASE_URL = "http://testserver"
         client.force_login(learner)
         response = client.get(badge_url(certificate))
         assert response.status_code == 200
@@ -190,13 +198,19 @@ class TestBadgeDownload:
         assert response.status_code == 410
         assert b"This certificate was revoked" in response.content
 
-    def test_the_status_link_in_the_credential_answers(self, client, certificate, learner):
+    def test_the_status_list_in_the_credential_answers(
+        self, client, certificate, learner, settings
+    ):
+        settings.WAGTAILADMIN_BASE_URL = "http://testserver"
         client.force_login(learner)
         document = json.loads(client.get(badge_url(certificate)).content)
         client.logout()
-        response = client.get(document["credentialStatus"]["id"])
+        response = client.get(document["credentialStatus"]["statusListCredential"])
         assert response.status_code == 200
-        assert response.json()["status"] == "valid"
+        assert response.json()["type"] == [
+            "VerifiableCredential",
+            "BitstringStatusListCredential",
+        ]
 
 
 class TestStatusEndpoint:
