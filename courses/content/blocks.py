@@ -207,10 +207,21 @@ def jurisdiction_choices():
 WHERE_YOU_WORK_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3"]
 
 
+class JurisdictionChoiceBlock(blocks.ChoiceBlock):
+    """A jurisdiction code. Stored and read as the plain code, without looking the choices up
+    (no query per block, and a deleted jurisdiction's code still reads back)."""
+
+    def to_python(self, value):
+        return value
+
+    def get_searchable_content(self, value):
+        return []
+
+
 class JurisdictionVariantBlock(blocks.StructBlock):
     """What one jurisdiction's learners read in a "Where you work" block."""
 
-    jurisdiction = blocks.ChoiceBlock(
+    jurisdiction = JurisdictionChoiceBlock(
         choices=jurisdiction_choices,
         help_text=_("Learners who work here see this text."),
     )

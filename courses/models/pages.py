@@ -244,6 +244,24 @@ class CoursePage(Page):
                 by_module[parent_path].append(lesson)
         return [(module, by_module[module.path]) for module in modules]
 
+    def jurisdiction_context(self, request, enrolment):
+        """Where the learner works, and what they may pick (empty when the course offers no
+        jurisdictions). From the cache; one query more only to default an enrol form from
+        the learner's cohort."""
+        from courses.learning import services as progress
+        from courses.models import jurisdictions as where
+
+        choices = where.course_choices(self)
+        if len(choices) < 2:
+            return {"jurisdiction_choices": []}
+        if enrolment is not None:
+            current = where.for_enrolment(enrolment)
+        elif request.user.is_authenticated and self.allow_self_enrolment:
+            current = progress.cohort_jurisdiction(request.user, self) or choices[0]
+        else:
+            current = choices[0]
+        return {"jurisdiction_choices": choices, "jurisdiction": current}
+
     def get_context(self, request, *args, **kwargs):
         from courses.learning import services as progress
 
@@ -267,6 +285,7 @@ class CoursePage(Page):
         context["outline"] = outline
         context["lesson_count"] = len(lessons)
         context["enrolment"] = enrolment
+        context.update(self.jurisdiction_context(request, enrolment))
         context["awaiting_name"] = (
             progress.awaiting_certificate_name(request.user)
             if enrolment and enrolment.completed_at
@@ -449,27 +468,21 @@ class LessonPage(Page):
 
     def jurisdiction_context(self, request, course, enrolment):
         """What "Where you work" blocks need: the learner's code (from their enrolment, or the
-        previewed one; general otherwise) and the jurisdictions by code. One query, and only
-        for a lesson that has such a block."""
+        previewed one; general otherwise), the jurisdictions by code and where to change it.
+        Read from the cache: no query per block, and none for the page in the usual case."""
+        from courses.models import jurisdictions as where
+
         if not self.has_jurisdiction_blocks():
             return {}
-        jurisdictions = list(Jurisdiction.objects.all())
-        code = GENERAL
         preview = getattr(request, "lantern_preview_jurisdiction", None)
-        if preview:
-            code = preview
-        elif enrolment is not None and enrolment.jurisdiction_id:
-            code = next(
-                (j.code for j in jurisdictions if j.pk == enrolment.jurisdiction_id), GENERAL
-            )
+        code = preview or where.code_for(enrolment)
         change_url = ""
         if course is not None and not preview:
-            change_url = course.get_url(request) + (
-                "#where-you-work" if enrolment is not None else "#enrol"
-            )
+            anchor = "#where-you-work" if enrolment is not None else "#enrol"
+            change_url = course.get_url(request) + anchor
         return {
             "jurisdiction_code": code,
-            "jurisdictions": {j.code: j for j in jurisdictions},
+            "jurisdictions": where.all_jurisdictions(),
             "jurisdiction_change_url": change_url,
         }
 

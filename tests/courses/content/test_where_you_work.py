@@ -135,3 +135,117 @@ class TestValidation:
             ]
         )
         assert [v["jurisdiction"] for v in value["variants"]] == ["general", "us"]
+
+
+@pytest.fixture
+def duties(course_index):
+    """The imported course (offering England and Wales, and the US) and its lesson."""
+    import_course(course_index, course_data())
+    return CoursePage.objects.get(slug="duties"), LessonPage.objects.get(slug="l1")
+
+
+def shown(response):
+    html = response.content.decode()
+    return {
+        "general": "Tell your safeguarding lead." in html,
+        "england-wales": "Tell the designated safeguarding lead." in html,
+        "us": "Report to child protective services." in html,
+        "shared": "Everyone reads this." in html,
+    }
+
+
+class TestRendering:
+    def test_anonymous_readers_see_the_general_variant_only(self, client, duties):
+        _course, lesson = duties
+        response = client.get(lesson.url)
+        assert shown(response) == {
+            "general": True,
+            "england-wales": False,
+            "us": False,
+            "shared": True,
+        }
+        assert "Guidance for: <strong>International / general</strong>" in (
+            response.content.decode()
+        )
+
+    def test_an_enrolled_learner_sees_their_jurisdiction(self, client, duties, learner):
+        from courses.learning import services as progress
+
+        course, lesson = duties
+        enrolment, _ = progress.enrol(learner, course)
+        progress.set_jurisdiction(enrolment, progress.choice_for_code(course, "us"))
+        client.force_login(learner)
+        response = client.get(lesson.url)
+        html = response.content.decode()
+        assert shown(response) == {
+            "general": False,
+            "england-wales": False,
+            "us": True,
+            "shared": True,
+        }
+        assert "Guidance for: <strong>United States</strong>" in html
+        assert f'href="{course.url}#where-you-work">Change' in html
+
+    def test_unenrolled_learner_and_a_missing_variant_fall_back_to_general(
+        self, client, duties, learner, make_user
+    ):
+        from courses.learning import services as progress
+
+        course, lesson = duties
+        client.force_login(learner)
+        assert shown(client.get(lesson.url))["general"]
+        # Scotland is offered by no variant of this block: the general one is shown.
+        scotland = Jurisdiction.objects.create(code="scotland", name="Scotland")
+        course.jurisdictions.add(scotland)
+        enrolment, _ = progress.enrol(learner, course)
+        progress.set_jurisdiction(enrolment, progress.choice_for_code(course, "scotland"))
+        response = client.get(lesson.url)
+        assert shown(response)["general"] and not shown(response)["us"]
+        assert "Guidance for: <strong>International / general</strong>" in (
+            response.content.decode()
+        )
+
+    def test_a_deleted_jurisdiction_does_not_break_the_lesson(self, client, duties, learner):
+        from courses.learning import services as progress
+
+        course, lesson = duties
+        enrolment, _ = progress.enrol(learner, course)
+        progress.set_jurisdiction(enrolment, progress.choice_for_code(course, "us"))
+        Jurisdiction.objects.filter(code="us").delete()
+        client.force_login(learner)
+        response = client.get(lesson.url)
+        assert response.status_code == 200
+        assert shown(response)["general"] and not shown(response)["us"]
+
+    def test_the_lesson_costs_no_more_queries_with_the_block(
+        self, client, duties, learner, django_assert_max_num_queries
+    ):
+        from courses.learning import services as progress
+
+        course, lesson = duties
+        enrolment, _ = progress.enrol(learner, course)
+        progress.set_jurisdiction(enrolment, progress.choice_for_code(course, "england-wales"))
+        client.force_login(learner)
+        client.get(lesson.url)
+        with django_assert_max_num_queries(15):
+            response = client.get(lesson.url)
+        assert shown(response)["england-wales"]
+
+
+class TestPreview:
+    def test_editors_preview_each_jurisdiction(self, client, duties, make_user):
+        from django.urls import reverse
+
+        _course, lesson = duties
+        admin = make_user("editor@example.org", is_superuser=True, is_staff=True)
+        client.force_login(admin)
+        assert [mode for mode, _label in lesson.preview_modes][:1] == ["general"]
+        assert {"england-wales", "us"} <= {mode for mode, _label in lesson.preview_modes}
+        url = reverse("wagtailadmin_pages:view_draft", args=[lesson.pk])
+        default = client.get(url)
+        assert default.status_code == 200
+        assert shown(default)["general"] and not shown(default)["us"]
+        us = client.get(url, {"mode": "us"})
+        assert shown(us)["us"] and not shown(us)["general"]
+        england = client.get(url, {"mode": "england-wales"})
+        assert shown(england)["england-wales"]
