@@ -156,6 +156,7 @@ class CohortForm(DueDateFormMixin, WagtailAdminModelForm):
             "organisation",
             "name",
             "courses",
+            "jurisdiction",
             "starts_on",
             "due_on",
             "due_within_days",
@@ -254,6 +255,7 @@ class CohortViewSet(QuerySetViewSetMixin, ModelViewSet):
             FieldPanel("organisation"),
             FieldPanel("name"),
             FieldPanel("courses"),
+            FieldPanel("jurisdiction"),
             FieldPanel("starts_on"),
             MultiFieldPanel(
                 [
@@ -275,6 +277,7 @@ class CohortViewSet(QuerySetViewSetMixin, ModelViewSet):
         "organisation",
         "name",
         "courses",
+        "jurisdiction",
         "starts_on",
         "due_on",
         "due_within_days",

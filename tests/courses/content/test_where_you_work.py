@@ -197,6 +197,7 @@ class TestRendering:
         # Scotland is offered by no variant of this block: the general one is shown.
         scotland = Jurisdiction.objects.create(code="scotland", name="Scotland")
         course.jurisdictions.add(scotland)
+        course.save()
         enrolment, _ = progress.enrol(learner, course)
         progress.set_jurisdiction(enrolment, progress.choice_for_code(course, "scotland"))
         response = client.get(lesson.url)
