@@ -315,9 +315,10 @@ class Question(Orderable, ClusterableModel):
         return parse_codes(self.jurisdictions)
 
     def is_for(self, jurisdiction):
-        """Whether a learner in this jurisdiction (a code, "" or "general") gets it."""
+        """Whether a learner in this jurisdiction (a code; "" or "general" for general) gets
+        it: untagged questions are for everyone."""
         codes = self.jurisdiction_list
-        return not codes or (bool(jurisdiction) and jurisdiction.lower() in codes)
+        return not codes or (bool(jurisdiction) and jurisdiction.strip().lower() in codes)
 
 
 class Choice(Orderable):

@@ -250,3 +250,33 @@ class TestPreview:
         assert shown(us)["us"] and not shown(us)["general"]
         england = client.get(url, {"mode": "england-wales"})
         assert shown(england)["england-wales"]
+
+
+def test_quiz_questions_and_content_notes_are_imported(course_index):
+    from quizzes.models import Quiz
+
+    data = course_data()
+    data["modules"][0]["quiz"] = {
+        "content_note": "This quiz includes short scenarios about disclosure.",
+        "questions": [
+            {
+                "type": "single",
+                "text": f"Question {n}",
+                "jurisdictions": codes,
+                "tags": ["duties"],
+                "choices": [
+                    {"text": "Right", "correct": True},
+                    {"text": "Wrong", "correct": False},
+                ],
+            }
+            for n, codes in enumerate([[], ["us"], ["england-wales", "US"]])
+        ],
+    }
+    import_course(course_index, data)
+    quiz = Quiz.objects.get()
+    assert quiz.content_note == "This quiz includes short scenarios about disclosure."
+    assert [q.jurisdiction_list for q in quiz.questions.order_by("sort_order")] == [
+        [],
+        ["us"],
+        ["england-wales", "us"],
+    ]

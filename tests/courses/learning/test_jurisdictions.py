@@ -185,3 +185,52 @@ class TestCohortForm:
         client.force_login(outsider)
         url = reverse("courses:cohort_jurisdiction", args=[cohort.public_id])
         assert client.post(url, {"jurisdiction": us.pk}).status_code == 404
+
+
+class TestQuizDraw:
+    def test_a_learners_attempt_draws_for_the_jurisdiction_on_their_enrolment(
+        self, client, learner, offering
+    ):
+        from quizzes.models import Attempt, Question
+
+        course, lessons = offering
+        quiz = factories.make_quiz(
+            questions=[
+                ("single", "Shared", [("Right", True), ("Wrong", False)]),
+                ("single", "For the US", [("Right", True), ("Wrong", False)]),
+                ("single", "For the EU", [("Right", True), ("Wrong", False)]),
+            ]
+        )
+        Question.objects.filter(quiz=quiz, text="For the US").update(jurisdictions="us")
+        Question.objects.filter(quiz=quiz, text="For the EU").update(jurisdictions="eu")
+        lesson = lessons[0]
+        lesson.quiz = quiz
+        lesson.save_revision().publish()
+        enrolment, _ = progress.enrol(learner, course)
+        progress.set_jurisdiction(enrolment, progress.choice_for_code(course, "us"))
+        client.force_login(learner)
+        client.post(reverse("quizzes:start", args=[quiz.pk]))
+        attempt = Attempt.objects.get(user=learner, quiz=quiz)
+        assert attempt.jurisdiction == "us"
+        assert {q["text"] for q in attempt.snapshot} == {"Shared", "For the US"}
+
+    def test_a_learner_on_general_gets_untagged_questions(self, client, learner, offering):
+        from quizzes.models import Attempt, Question
+
+        course, lessons = offering
+        quiz = factories.make_quiz(
+            questions=[
+                ("single", "Shared", [("Right", True), ("Wrong", False)]),
+                ("single", "For the US", [("Right", True), ("Wrong", False)]),
+            ]
+        )
+        Question.objects.filter(quiz=quiz, text="For the US").update(jurisdictions="us")
+        lesson = lessons[0]
+        lesson.quiz = quiz
+        lesson.save_revision().publish()
+        progress.enrol(learner, course)
+        client.force_login(learner)
+        client.post(reverse("quizzes:start", args=[quiz.pk]))
+        attempt = Attempt.objects.get(user=learner, quiz=quiz)
+        assert attempt.jurisdiction == ""
+        assert {q["text"] for q in attempt.snapshot} == {"Shared"}
