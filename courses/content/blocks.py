@@ -189,10 +189,27 @@ class HelplinesBlock(blocks.StructBlock):
         preview_value = {"heading": "Where to get support", "country": ""}
 
     def get_context(self, value, parent_context=None):
+        """With a learner's jurisdiction in the page context, the helplines of its countries
+        come first, then international ones, then the rest (one query either way)."""
         from courses.models import Helpline
+        from courses.models.support import INTERNATIONAL
 
         context = super().get_context(value, parent_context)
-        context["helplines"] = list(Helpline.objects.for_country(value["country"]))
+        helplines = list(Helpline.objects.for_country(value["country"]))
+        parent_context = parent_context or {}
+        jurisdiction = (parent_context.get("jurisdictions") or {}).get(
+            parent_context.get("jurisdiction_code") or ""
+        )
+        countries = {c.lower() for c in (jurisdiction.countries if jurisdiction else ())}
+        if countries:
+
+            def rank(helpline):
+                country = helpline.country.lower()
+                return 0 if country in countries else 1 if country == INTERNATIONAL.lower() else 2
+
+            helplines.sort(key=rank)  # stable: the editors' order within each group
+            context["helplines_for"] = jurisdiction.name
+        context["helplines"] = helplines
         return context
 
 

@@ -463,8 +463,11 @@ class LessonPage(Page):
         request.lantern_preview_jurisdiction = mode_name or GENERAL
         return super().serve_preview(request, mode_name)
 
+    JURISDICTION_BLOCKS = frozenset({"where_you_work", "helplines"})
+
     def has_jurisdiction_blocks(self):
-        return any(item.get("type") == "where_you_work" for item in self.body.raw_data)
+        """Whether a block in the body depends on where the learner works."""
+        return any(item.get("type") in self.JURISDICTION_BLOCKS for item in self.body.raw_data)
 
     def jurisdiction_context(self, request, course, enrolment):
         """What "Where you work" blocks need: the learner's code (from their enrolment, or the

@@ -280,3 +280,13 @@ def test_quiz_questions_and_content_notes_are_imported(course_index):
         ["us"],
         ["england-wales", "us"],
     ]
+
+
+def test_jurisdictions_are_edited_as_snippets(admin_client):
+    from django.urls import reverse
+
+    Jurisdiction.objects.create(code="us", name="United States", note="Federal law.")
+    response = admin_client.get(reverse("wagtailsnippets_courses_jurisdiction:list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "United States" in html and "International / general" in html
