@@ -309,7 +309,11 @@ def recertify(user, course):
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
-                user=user, course=course, cycle=latest.cycle + 1, due_at=latest.due_at
+                user=user,
+                course=course,
+                cycle=latest.cycle + 1,
+                due_at=latest.due_at,
+                jurisdiction_id=latest.jurisdiction_id,  # where they work stays the same
             )
     except IntegrityError:
         return Enrolment.objects.get(user=user, course=course, cycle=latest.cycle + 1)

@@ -69,3 +69,16 @@ class TestJurisdictionOnCertificates:
         achievement = document["credentialSubject"]["achievement"]
         assert "United States" in achievement["description"]
         json.dumps(document)
+
+
+def test_renewing_keeps_where_the_learner_works(certificate, learner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Certificate.objects.filter(pk=certificate.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+    enrolment = progress.recertify(learner, certificate.course)
+    assert enrolment.cycle == 2
+    assert enrolment.jurisdiction.code == "us"
