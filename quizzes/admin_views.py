@@ -1,8 +1,9 @@
 """The item-analysis report in the Wagtail admin: a page per quiz and its CSV download."""
 
 import csv
+from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import UnpublishView as SnippetUnpublishView
 
-from .analysis import analyse_quiz
+from .analysis import analyse_quiz, jurisdictions_in_attempts
+from .conf import GENERAL
 from .models import Quiz
 
 PERMISSION = "quizzes.change_quiz"
@@ -41,9 +43,15 @@ def can_view_analysis(user):
     return bool(user and user.is_active and user.has_perm(PERMISSION))
 
 
-def analysis_url(quiz, all_attempts=False):
+def analysis_url(quiz, all_attempts=False, jurisdiction=None):
+    """The report's URL; `jurisdiction` (a code, "" for general) filters it."""
     url = reverse("quizzes_analysis", args=[getattr(quiz, "pk", quiz)])
-    return f"{url}?attempts=all" if all_attempts else url
+    params = {}
+    if all_attempts:
+        params["attempts"] = "all"
+    if jurisdiction is not None:
+        params["jurisdiction"] = jurisdiction or GENERAL
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 def neutralise(value):
@@ -104,10 +112,20 @@ class QuizAnalysisView(WagtailAdminTemplateMixin, TemplateView):
             return permission_denied(request)
         self.quiz = get_object_or_404(Quiz, pk=quiz_id)
         self.first_only = request.GET.get("attempts") != "all"
+        self.jurisdictions = jurisdictions_in_attempts(self.quiz)
+        chosen = request.GET.get("jurisdiction", "")
+        if chosen in ("", "all"):
+            self.jurisdiction = None
+        else:
+            self.jurisdiction = "" if chosen == GENERAL else chosen
+            if self.jurisdiction not in self.jurisdictions:
+                return HttpResponseBadRequest(_("No attempts were made in that jurisdiction."))
         return super().dispatch(request, quiz_id)
 
     def get(self, request, *args, **kwargs):
-        self.analysis = analyse_quiz(self.quiz, first_only=self.first_only)
+        self.analysis = analyse_quiz(
+            self.quiz, first_only=self.first_only, jurisdiction=self.jurisdiction
+        )
         if request.GET.get("export") == "csv":
             return csv_response(self.quiz, self.analysis)
         return super().get(request, *args, **kwargs)
@@ -127,7 +145,7 @@ class QuizAnalysisView(WagtailAdminTemplateMixin, TemplateView):
         ]
 
     def get_header_buttons(self):
-        url = analysis_url(self.quiz, not self.first_only)
+        url = analysis_url(self.quiz, not self.first_only, self.jurisdiction)
         separator = "&" if "?" in url else "?"
         return [
             HeaderButton(_("Download CSV"), url=f"{url}{separator}export=csv", icon_name="download")
@@ -139,8 +157,13 @@ class QuizAnalysisView(WagtailAdminTemplateMixin, TemplateView):
             quiz=self.quiz,
             analysis=self.analysis,
             first_only=self.first_only,
-            first_url=analysis_url(self.quiz),
-            all_url=analysis_url(self.quiz, all_attempts=True),
+            first_url=analysis_url(self.quiz, jurisdiction=self.jurisdiction),
+            all_url=analysis_url(self.quiz, all_attempts=True, jurisdiction=self.jurisdiction),
+            jurisdiction_options=[
+                (code or GENERAL, code or _("General (no jurisdiction)"))
+                for code in self.jurisdictions
+            ],
+            jurisdiction=None if self.jurisdiction is None else (self.jurisdiction or GENERAL),
         )
         return context
 

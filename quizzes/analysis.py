@@ -309,17 +309,32 @@ def labels_from_snapshots(snapshots):
 # --- the one function that reads the database ------------------------------------------
 
 
-def analyse_quiz(quiz, first_only=True):
-    """The analysis of a quiz (or quiz id) from the database, in at most four queries."""
+def jurisdictions_in_attempts(quiz):
+    """The jurisdiction codes of the quiz's submitted attempts ("" for general), sorted."""
+    from .models import Attempt, AttemptStatus
+
+    return sorted(
+        set(
+            Attempt.objects.filter(
+                quiz_id=getattr(quiz, "pk", quiz), status=AttemptStatus.SUBMITTED
+            ).values_list("jurisdiction", flat=True)
+        )
+    )
+
+
+def analyse_quiz(quiz, first_only=True, jurisdiction=None):
+    """The analysis of a quiz (or quiz id) from the database, in at most four queries.
+    `jurisdiction` (a code, "" for general) keeps only attempts started in it; None: all."""
     from django.db.models import TextField
     from django.db.models.functions import Cast
 
     from .models import Attempt, AttemptAnswer, AttemptStatus, Question
 
     quiz_id = getattr(quiz, "pk", quiz)
-    attempt_rows = Attempt.objects.filter(
-        quiz_id=quiz_id, status=AttemptStatus.SUBMITTED
-    ).values_list("id", "user_id", "number", "status")
+    attempts = Attempt.objects.filter(quiz_id=quiz_id, status=AttemptStatus.SUBMITTED)
+    if jurisdiction is not None:
+        attempts = attempts.filter(jurisdiction=jurisdiction)
+    attempt_rows = attempts.values_list("id", "user_id", "number", "status")
     selected = select_attempts(list(attempt_rows), first_only)
     # Joined on the attempt rather than `attempt_id IN (...)`: one query however many
     # attempts (no parameter limits), filtered to the selection here. The choice ids come

@@ -16,6 +16,19 @@ def split_tags(text):
     return [tag.strip().lower() for tag in (text or "").split(",") if tag.strip()]
 
 
+def eligible(jurisdiction_lists, code):
+    """For each question (its jurisdiction codes), whether a learner with `code` gets it:
+    untagged questions are for everyone; tagged ones only for those codes ("" or "general":
+    untagged only)."""
+    code = (code or "").strip().lower()
+    return [not codes or (bool(code) and code in codes) for codes in jurisdiction_lists]
+
+
+def jurisdictions_seen(jurisdiction_lists):
+    """The codes the questions are tagged with, sorted."""
+    return sorted({code for codes in jurisdiction_lists for code in codes})
+
+
 def normalise_tag(tag):
     return (tag or "").strip().lower()
 

@@ -11,6 +11,13 @@ goes after passing (the courses app: complete the lesson that holds the quiz and
 result page shows it as its primary action, a form POSTed with a CSRF token to ``url``.
 
 ``QUIZZES_AUTHORING_GUIDE_URL`` (default empty): where the item-writing checks link to.
+
+``QUIZZES_LEARNER_JURISDICTION`` (default ``None``): the dotted path of a callable
+``jurisdiction(user, quiz) -> str`` giving the code of the jurisdiction the learner works in
+(the courses app: the one on their enrolment in the course holding the quiz), or ``""``.
+Questions tagged with jurisdiction codes are drawn only for learners with one of those codes;
+untagged questions are for everyone. ``None``, or ``""``, means general: untagged questions
+only.
 """
 
 from django.conf import settings
@@ -43,3 +50,20 @@ def authoring_guide_url():
     """Where the item-writing checks link to: the published docs/authoring.md. Empty: the
     checks name the section instead of linking to it."""
     return getattr(settings, "QUIZZES_AUTHORING_GUIDE_URL", "")
+
+
+GENERAL = "general"
+
+
+def normalise_jurisdiction(code):
+    """A jurisdiction code as attempts store it: lower case, "" for general."""
+    code = (code or "").strip().lower()
+    return "" if code == GENERAL else code
+
+
+def learner_jurisdiction(user, quiz):
+    """The learner's jurisdiction code for this quiz ("" for general)."""
+    path = getattr(settings, "QUIZZES_LEARNER_JURISDICTION", None)
+    if not path or not getattr(user, "is_authenticated", False):
+        return ""
+    return normalise_jurisdiction(import_string(path)(user, quiz))

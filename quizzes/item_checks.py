@@ -87,8 +87,9 @@ WHY = {
         "make the distractors more plausible."
     ),
     "small-pool": _(
-        "Every attempt gets the same questions for this tag. Add questions with the tag or "
-        "lower its count."
+        "Every attempt gets the same questions for this tag, or, for learners in one "
+        "jurisdiction, too few questions are eligible to draw. Add questions with the tag "
+        "(untagged by jurisdiction, or for that jurisdiction) or lower its count."
     ),
 }
 
@@ -102,6 +103,8 @@ class Item:
     explanation: str = ""
     choices: tuple = ()  # (text, is_correct) pairs, in the editor's order
     label: str = ""  # how to name it in a warning, e.g. "Question 3"
+    tags: tuple = ()
+    jurisdictions: tuple = ()  # codes; empty: for every learner
 
 
 @dataclass(frozen=True)
@@ -230,13 +233,41 @@ def check_statistics(question_stats, labels=None):
     return findings
 
 
-def check_blueprint(rows, tag_lists):
-    """A warning per blueprint row whose pool is no bigger than its count."""
-    return [
+def check_blueprint(rows, tag_lists, jurisdiction_lists=None, questions_to_draw=0):
+    """A warning per blueprint row whose pool is no bigger than its count; with questions
+    tagged by jurisdiction, also one per jurisdiction (each code used, and general) whose
+    eligible questions cannot satisfy a row or the number drawn."""
+    findings = [
         Finding("small-pool", f"“{row.tag}”", f"{row.pool} questions for {row.count} drawn")
         for row in blueprints.pools(rows, tag_lists)
         if row.too_small
     ]
+    codes = blueprints.jurisdictions_seen(jurisdiction_lists or [])
+    if not codes:
+        return findings
+    for code in [conf.GENERAL, *codes]:
+        keep = blueprints.eligible(jurisdiction_lists, "" if code == conf.GENERAL else code)
+        eligible_tags = [tags for tags, ok in zip(tag_lists, keep, strict=True) if ok]
+        for row in blueprints.pools(rows, eligible_tags):
+            if row.pool < row.count:
+                findings.append(
+                    Finding(
+                        "small-pool",
+                        f"“{row.tag}” ({_('jurisdiction')} {code})",
+                        _("%(pool)s eligible questions for %(count)s drawn")
+                        % {"pool": row.pool, "count": row.count},
+                    )
+                )
+        if questions_to_draw and len(eligible_tags) < questions_to_draw:
+            findings.append(
+                Finding(
+                    "small-pool",
+                    f"{_('The pool')} ({_('jurisdiction')} {code})",
+                    _("%(pool)s eligible questions for %(count)s drawn")
+                    % {"pool": len(eligible_tags), "count": questions_to_draw},
+                )
+            )
+    return findings
 
 
 def check_items(items, shuffle_choices=False):
@@ -262,6 +293,8 @@ def item_from_question(question, position):
         explanation=question.explanation,
         choices=tuple((c.text, c.is_correct) for c in question.choices.all()),
         label=question_label(position, question.text),
+        tags=tuple(question.tag_list),
+        jurisdictions=tuple(question.jurisdiction_list),
     )
 
 
@@ -273,6 +306,10 @@ def item_from_json(data, position):
         explanation=data.get("explanation", ""),
         choices=tuple((c["text"], bool(c["correct"])) for c in data["choices"]),
         label=question_label(position, data["text"]),
+        tags=tuple(blueprints.split_tags(", ".join(data.get("tags", [])))),
+        jurisdictions=tuple(
+            code.strip().lower() for code in data.get("jurisdictions", []) if code.strip()
+        ),
     )
 
 
@@ -290,7 +327,12 @@ def check_quiz(quiz, with_statistics=False):
     questions = list(quiz.questions.all())
     items = [item_from_question(q, n) for n, q in enumerate(questions, start=1)]
     findings = check_items(items, quiz.shuffle_choices)
-    findings += check_blueprint(blueprint_rows(quiz), [q.tag_list for q in questions])
+    findings += check_blueprint(
+        blueprint_rows(quiz),
+        [q.tag_list for q in questions],
+        [q.jurisdiction_list for q in questions],
+        quiz.questions_to_draw,
+    )
     if with_statistics and quiz.pk:
         from .analysis import analyse_quiz
 

@@ -54,10 +54,15 @@ class TooLate(QuizError):
 # --- starting ---------------------------------------------------------------------------
 
 
-def draw_questions(quiz, rng):
+def draw_questions(quiz, rng, jurisdiction=""):
     """The questions for a new attempt: all, or a random draw (by blueprint, or optionally
-    spread across tags). The same rng state gives the same draw."""
-    questions = list(quiz.questions.prefetch_related("choices").order_by("sort_order", "pk"))
+    spread across tags), from those eligible for the learner's jurisdiction (untagged ones,
+    and those tagged with its code). The same rng state gives the same draw."""
+    questions = [
+        question
+        for question in quiz.questions.prefetch_related("choices").order_by("sort_order", "pk")
+        if question.is_for(jurisdiction)
+    ]
     count = quiz.questions_to_draw
     rows = [(row.tag, row.count) for row in quiz.blueprint.order_by("sort_order", "pk")]
     if rows:
@@ -98,6 +103,7 @@ def build_snapshot(quiz, questions, rng):
                 "text": question.text,
                 "explanation": question.explanation,
                 "tags": question.tag_list,
+                "jurisdictions": question.jurisdiction_list,
                 "choices": [
                     {"id": c.pk, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
                     for c in choices
@@ -152,8 +158,10 @@ def start_refusal(user, quiz, now=None):
     return None
 
 
-def start_attempt(user, quiz, rng=None, now=None):
-    """Resume the open attempt, or start a new one if the rules allow. Returns the attempt."""
+def start_attempt(user, quiz, rng=None, now=None, jurisdiction=None):
+    """Resume the open attempt, or start a new one if the rules allow. Returns the attempt.
+    Questions are drawn for the learner's jurisdiction (`jurisdiction`, a code; by default
+    the host's answer through `QUIZZES_LEARNER_JURISDICTION`), which the attempt keeps."""
     if not quiz.live:
         raise QuizError(_("This quiz is not available."))
     finalise_expired(user, now=now)
@@ -165,7 +173,12 @@ def start_attempt(user, quiz, rng=None, now=None):
     if refusal:
         raise QuizError(refusal)
     rng = rng or random.SystemRandom()
-    questions = draw_questions(quiz, rng)
+    jurisdiction = (
+        conf.learner_jurisdiction(user, quiz)
+        if jurisdiction is None
+        else conf.normalise_jurisdiction(jurisdiction)
+    )
+    questions = draw_questions(quiz, rng, jurisdiction)
     if not questions:
         raise QuizError(_("This quiz has no questions yet."))
     minutes = time_allowed(user, quiz)
@@ -187,6 +200,7 @@ def start_attempt(user, quiz, rng=None, now=None):
                 snapshot=build_snapshot(quiz, questions, rng),
                 deadline_at=now + timedelta(minutes=minutes) if minutes else None,
                 pass_mark=quiz.pass_mark,
+                jurisdiction=jurisdiction,
             )
         transaction.on_commit(
             lambda: attempt_started.send(sender=Attempt, attempt=attempt, user=user, quiz=quiz)

@@ -75,6 +75,11 @@ def _achievement(certificate, base):
         description = course.summary
     else:
         description = _("The course %(course)s.") % {"course": certificate.course_title}
+    if certificate.jurisdiction_name:
+        guidance = _("Completed with the guidance for %(name)s.") % {
+            "name": certificate.jurisdiction_name
+        }
+        description = f"{description} {guidance}"
     from courses.models import CompletionRule
 
     if course is not None and course.completion_rule == CompletionRule.LESSONS_AND_QUIZZES:

@@ -231,6 +231,9 @@ def render_certificate_pdf(certificate, verify_url, *, issuer=None):
     else:
         line = _("Issued %(issued)s. Does not expire.") % dates
     pdf.centred(line, 131, 12)
+    if certificate.jurisdiction_name:
+        where = _("Jurisdiction: %(name)s") % {"name": certificate.jurisdiction_name}
+        pdf.centred(where, 139, 11, colour=MUTED)
 
     # Bottom: the code and where to check it on the left, the QR code on the right.
     qr_x, qr_y = PAGE_WIDTH - 18 - QR_SIZE, PAGE_HEIGHT - 20 - QR_SIZE

@@ -15,7 +15,8 @@ from courses.learning.services import (
     earned_without_certificate,
     holder_name,
 )
-from courses.models import Certificate
+from courses.models import Certificate, Jurisdiction
+from courses.models.jurisdictions import GENERAL
 from courses.signals import certificate_issued
 
 __all__ = [
@@ -33,6 +34,15 @@ def add_months(moment, months):
     year, month = moment.year + month_index // 12, month_index % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
+
+
+def jurisdiction_name(enrolment):
+    """The name of the jurisdiction the learner trained for, to copy onto the certificate
+    ("" for general or none)."""
+    if not enrolment.jurisdiction_id:
+        return ""
+    jurisdiction = Jurisdiction.objects.filter(pk=enrolment.jurisdiction_id).first()
+    return jurisdiction.name if jurisdiction and jurisdiction.code != GENERAL else ""
 
 
 def issue_certificate(enrolment):
@@ -57,6 +67,7 @@ def issue_certificate(enrolment):
                 course_title=course.title,
                 course_version=course.live_revision_id,
                 name_on_certificate=name,
+                jurisdiction_name=jurisdiction_name(enrolment),
                 issued_at=issued_at,
                 expires_at=add_months(issued_at, months) if months else None,
             )

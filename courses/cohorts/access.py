@@ -38,7 +38,7 @@ def cohort_for_viewing(request, cohort_id):
     """The cohort if the person manages its organisation or is staff allowed to view
     cohorts; otherwise 404."""
     return get_object_or_404(
-        Cohort.objects.visible_to(request.user).select_related("organisation"),
+        Cohort.objects.visible_to(request.user).select_related("organisation", "jurisdiction"),
         public_id=cohort_id,
     )
 

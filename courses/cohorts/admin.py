@@ -182,6 +182,7 @@ class CohortForm(DueDateFormMixin, WagtailAdminModelForm):
             "organisation",
             "name",
             "courses",
+            "jurisdiction",
             "starts_on",
             "due_on",
             "due_within_days",
@@ -280,6 +281,7 @@ class CohortViewSet(QuerySetViewSetMixin, ModelViewSet):
             FieldPanel("organisation"),
             FieldPanel("name"),
             FieldPanel("courses"),
+            FieldPanel("jurisdiction"),
             FieldPanel("starts_on"),
             MultiFieldPanel(
                 [
@@ -301,6 +303,7 @@ class CohortViewSet(QuerySetViewSetMixin, ModelViewSet):
         "organisation",
         "name",
         "courses",
+        "jurisdiction",
         "starts_on",
         "due_on",
         "due_within_days",

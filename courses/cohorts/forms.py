@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.cohorts import csv_import
 from courses.cohorts.services import normalise_invite_code
-from courses.models import Cohort
+from courses.models import Cohort, Jurisdiction
 from courses.models.cohorts import MAX_DUE_WITHIN_DAYS
 
 
@@ -216,3 +216,27 @@ class CohortDueDateForm(DueDateFormMixin, forms.ModelForm):
             self.add_error("due_on", gettext("The due date must be on or after the start date."))
         self.clean_due_date(cleaned)
         return cleaned
+
+
+class CohortJurisdictionForm(forms.ModelForm):
+    """A manager says where the cohort's members work: members who join start with it (each
+    can change their own). Offered: the jurisdictions of the cohort's courses."""
+
+    class Meta:
+        model = Cohort
+        fields = ["jurisdiction"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["jurisdiction"]
+        field.queryset = offered_jurisdictions(self.instance)
+        field.empty_label = gettext("International / general")
+        field.label = _("Where members work")
+
+
+def offered_jurisdictions(cohort):
+    """The jurisdictions any of the cohort's courses offers (all of them for a new cohort)."""
+    jurisdictions = Jurisdiction.objects.exclude(code="general").order_by("sort_order", "name")
+    if cohort.pk:
+        jurisdictions = jurisdictions.filter(courses__cohorts=cohort).distinct()
+    return jurisdictions

@@ -41,6 +41,11 @@ urlpatterns = [
         "manage/cohorts/<uuid:cohort_id>/due-date/", members.cohort_due_date, name="cohort_due_date"
     ),
     path(
+        "manage/cohorts/<uuid:cohort_id>/where-members-work/",
+        members.cohort_jurisdiction,
+        name="cohort_jurisdiction",
+    ),
+    path(
         "manage/cohorts/<uuid:cohort_id>/members/<id:user_id>/",
         member_page.member_detail,
         name="cohort_member",

@@ -65,6 +65,26 @@ def attempt_window(user, quiz):
     return max(starts, default=None)
 
 
+def learner_jurisdiction(user, quiz):
+    """For quizzes' `QUIZZES_LEARNER_JURISDICTION`: the jurisdiction code on the learner's
+    enrolment in a course holding the quiz (the latest such enrolment), or "" (general)."""
+    from courses.models import Enrolment, LessonPage
+
+    lesson_paths = list(LessonPage.objects.filter(quiz=quiz).values_list("path", flat=True))
+    if not lesson_paths:
+        return ""
+    enrolments = (
+        Enrolment.objects.active()
+        .filter(user=user)
+        .order_by("-enrolled_at")
+        .values_list("course__path", "jurisdiction__code")
+    )
+    for course_path, code in enrolments:
+        if any(path.startswith(course_path) for path in lesson_paths):
+            return code or ""
+    return ""
+
+
 def complete_lessons_holding(user, quiz):
     """After a pass, complete the lessons holding the quiz in the courses the learner takes
     (lessons still locked behind earlier modules, passes from an earlier cycle, and lessons

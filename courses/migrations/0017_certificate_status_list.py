@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0013_upload_jobs'),
+        ('courses', '0014_jurisdictions'),
     ]
 
     operations = [

@@ -96,6 +96,39 @@ class TestLoadDemo:
         assert Helpline.objects.filter(country="International").exists()
         assert b"Modern Slavery" in client.get("/support/").content
 
+    def test_loads_jurisdictions_before_the_courses_and_their_blocks(self, client):
+        from courses.models import Jurisdiction
+
+        load()
+        assert set(Jurisdiction.objects.values_list("code", flat=True)) >= {
+            "general",
+            "england-wales",
+            "scotland",
+            "us",
+            "eu",
+        }
+        assert Jurisdiction.objects.get(code="us").note.startswith("Federal law")
+        course = CoursePage.objects.get()
+        assert set(course.jurisdictions.values_list("code", flat=True)) == {"england-wales", "us"}
+        lesson = next(
+            page
+            for page in LessonPage.objects.all()
+            if any(block.block_type == "where_you_work" for block in page.body)
+        )
+        html = client.get(lesson.url).content.decode()
+        assert "Guidance for: <strong>International / general</strong>" in html
+        counts = (Jurisdiction.objects.count(), Revision.objects.count())
+        load()
+        assert (Jurisdiction.objects.count(), Revision.objects.count()) == counts
+
+    def test_helplines_cover_many_countries_and_eu_numbers(self):
+        load()
+        countries = set(Helpline.objects.values_list("country", flat=True))
+        assert len(countries - {"International", "European Union"}) >= 8
+        assert Helpline.objects.filter(country="European Union", phone="116 000").exists()
+        assert Helpline.objects.filter(country="European Union", phone="116 111").exists()
+        assert Helpline.objects.filter(country="United States", phone="988").exists()
+
     def test_prints_the_demo_accounts(self, capsys):
         call_command("load_demo")
         output = capsys.readouterr().out

@@ -195,8 +195,9 @@ class TestQueryCounts:
         )
         client.force_login(learner)
         # 12, plus finalising any attempt past its deadline and the blueprint rows; the host's
-        # attempt window (the course cycle) is read twice. None of it grows with the quiz.
-        with django_assert_max_num_queries(14):
+        # attempt window (the course cycle) is read twice, and the learner's jurisdiction
+        # once. None of it grows with the quiz.
+        with django_assert_max_num_queries(15):
             client.post(reverse("quizzes:start", args=[quiz.pk]))
         attempt = Attempt.objects.get()
         with django_assert_max_num_queries(8):

@@ -14,6 +14,7 @@ from courses.cohorts.access import cohort_for_managing
 from courses.cohorts.forms import (
     AddPersonForm,
     CohortDueDateForm,
+    CohortJurisdictionForm,
     InviteLinkForm,
 )
 from courses.cohorts.views.common import cohort_url
@@ -161,6 +162,26 @@ def cohort_due_date(request, cohort_id):
     return render(
         request,
         "courses/cohorts/due_date.html",
+        {"cohort": cohort, "form": form, "cohort_url": cohort_url(cohort)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_jurisdiction(request, cohort_id):
+    """The manager sets where the cohort's members work: those who join from now on start
+    with it in the cohort's courses that offer it. Members' own choices are kept."""
+    cohort = cohort_for_managing(request, cohort_id)
+    form = CohortJurisdictionForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        cohort = form.save()
+        name = cohort.jurisdiction.name if cohort.jurisdiction else _("International / general")
+        messages.success(request, _("Members who join now start with: %(name)s.") % {"name": name})
+        return redirect(cohort_url(cohort))
+    return render(
+        request,
+        "courses/cohorts/jurisdiction.html",
         {"cohort": cohort, "form": form, "cohort_url": cohort_url(cohort)},
         status=400 if form.is_bound else 200,
     )

@@ -340,6 +340,8 @@ LANTERN_UPLOAD_DIRECTORY = env_str("UPLOAD_DIRECTORY", "")
 QUIZZES_ATTEMPT_WINDOW = "courses.learning.quiz_link.attempt_window"
 # A passed quiz reached from a lesson offers "Continue": complete the lesson and go on.
 QUIZZES_NEXT_STEP = "courses.learning.quiz_link.next_step"
+# Questions tagged by jurisdiction are drawn for the jurisdiction on the learner's enrolment.
+QUIZZES_LEARNER_JURISDICTION = "courses.learning.quiz_link.learner_jurisdiction"
 
 # Logs go to standard error, each line with the request's id (X-Request-ID). LOG_FORMAT=json
 # writes one JSON object per line for log collectors (the default in production).
