@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from courses.content.blocks import LessonBodyBlock, SourceBlock
 from courses.content.language_guard import TerminologyPanel
+from courses.models.jurisdictions import GENERAL, GENERAL_NAME, Jurisdiction
 from quizzes.services import has_passed
 
 
@@ -110,6 +111,16 @@ class CoursePage(Page):
     audiences = ParentalManyToManyField(
         Audience, blank=True, related_name="courses", verbose_name=_("audiences")
     )
+    jurisdictions = ParentalManyToManyField(
+        "courses.Jurisdiction",
+        blank=True,
+        related_name="courses",
+        verbose_name=_("jurisdictions"),
+        help_text=_(
+            "Where learners of this course may say they work. General is always offered; "
+            "with none chosen here, learners are not asked."
+        ),
+    )
     image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -175,6 +186,7 @@ class CoursePage(Page):
         + [
             "summary",
             FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("jurisdictions", widget=forms.CheckboxSelectMultiple),
             "image",
             "sensitive_topics",
             "learning_objectives",
@@ -414,6 +426,53 @@ class LessonPage(Page):
             return "quiz_passed" if context["quiz_passed"] else "take_quiz"
         return "complete"
 
+    # --- Jurisdictions: "Where you work" blocks and previews -----------------------------
+
+    @property
+    def preview_modes(self):
+        """One preview per jurisdiction, general first (the default)."""
+        modes = [(GENERAL, _("Guidance for: %(name)s") % {"name": GENERAL_NAME})]
+        for code, name in Jurisdiction.objects.exclude(code=GENERAL).values_list("code", "name"):
+            modes.append((code, _("Guidance for: %(name)s") % {"name": name}))
+        return modes
+
+    @property
+    def default_preview_mode(self):
+        return GENERAL
+
+    def serve_preview(self, request, mode_name):
+        request.lantern_preview_jurisdiction = mode_name or GENERAL
+        return super().serve_preview(request, mode_name)
+
+    def has_jurisdiction_blocks(self):
+        return any(item.get("type") == "where_you_work" for item in self.body.raw_data)
+
+    def jurisdiction_context(self, request, course, enrolment):
+        """What "Where you work" blocks need: the learner's code (from their enrolment, or the
+        previewed one; general otherwise) and the jurisdictions by code. One query, and only
+        for a lesson that has such a block."""
+        if not self.has_jurisdiction_blocks():
+            return {}
+        jurisdictions = list(Jurisdiction.objects.all())
+        code = GENERAL
+        preview = getattr(request, "lantern_preview_jurisdiction", None)
+        if preview:
+            code = preview
+        elif enrolment is not None and enrolment.jurisdiction_id:
+            code = next(
+                (j.code for j in jurisdictions if j.pk == enrolment.jurisdiction_id), GENERAL
+            )
+        change_url = ""
+        if course is not None and not preview:
+            change_url = course.get_url(request) + (
+                "#where-you-work" if enrolment is not None else "#enrol"
+            )
+        return {
+            "jurisdiction_code": code,
+            "jurisdictions": {j.code: j for j in jurisdictions},
+            "jurisdiction_change_url": change_url,
+        }
+
     def reflection_block_ids(self):
         return {child.id for child in self.body if child.block_type == "reflection"}
 
@@ -480,4 +539,5 @@ class LessonPage(Page):
         )
         context["lesson_state"] = self.lesson_state(course, context)
         context["sources"] = [child.value for child in self.sources]
+        context.update(self.jurisdiction_context(request, course, enrolment))
         return context
