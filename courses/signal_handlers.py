@@ -78,14 +78,21 @@ def recompute_progress_on_delete(sender, instance, **kwargs):
     learning.schedule_progress_recompute(getattr(instance, "_lantern_course_id", None))
 
 
+def forget_jurisdictions(sender, **kwargs):
+    """A jurisdiction, or a course's list of them, changed: learner pages read them afresh."""
+    from courses.models import jurisdictions
+
+    jurisdictions.forget()
+
+
 def connect():
     """Connect every receiver (called once, from `CoursesConfig.ready()`)."""
     from django.apps import apps
     from django.contrib.auth.signals import user_logged_in
-    from django.db.models.signals import m2m_changed, post_delete, pre_delete
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from courses.models import LessonPage, ModulePage, Organisation
+    from courses.models import CoursePage, Jurisdiction, LessonPage, ModulePage, Organisation
     from courses.signals import course_completed
     from quizzes.signals import attempt_submitted
 
@@ -104,6 +111,18 @@ def connect():
         forget_can_manage,
         sender=Organisation.managers.through,
         dispatch_uid="courses_forget_can_manage",
+    )
+    for sender in (Jurisdiction, CoursePage):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_jurisdictions,
+                sender=sender,
+                dispatch_uid=f"courses_jurisdictions_{sender.__name__}_{signal is post_save}",
+            )
+    m2m_changed.connect(
+        forget_jurisdictions,
+        sender=CoursePage.jurisdictions.through,
+        dispatch_uid="courses_forget_course_jurisdictions",
     )
     user_logged_in.connect(record_admin_login, dispatch_uid="courses_record_admin_login")
     for model in (ModulePage, LessonPage):

@@ -23,6 +23,11 @@ from .admin_forms import QuizAdminForm
 from .panels import QuizChecksPanel
 
 
+def parse_codes(text):
+    """Comma-separated jurisdiction codes as a list (lower case, no blanks)."""
+    return [code.strip().lower() for code in (text or "").split(",") if code.strip()]
+
+
 class QuestionKind(models.TextChoices):
     SINGLE = "single", _("Single answer")
     MULTIPLE = "multiple", _("Multiple answer")
@@ -71,6 +76,16 @@ class Quiz(
     title = models.CharField(_("title"), max_length=255)
     intro = models.TextField(
         _("introduction"), blank=True, help_text=_("Shown before the learner starts.")
+    )
+    content_note = models.TextField(
+        _("content note"),
+        blank=True,
+        max_length=500,
+        help_text=_(
+            "Shown before the learner starts and during the attempt when questions touch "
+            'abuse, exploitation or disclosure. For example: "This quiz includes short '
+            'scenarios about grooming. No graphic detail."'
+        ),
     )
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
@@ -137,6 +152,7 @@ class Quiz(
         QuizChecksPanel(),
         "title",
         "intro",
+        "content_note",
         MultiFieldPanel(
             [
                 FieldRowPanel(["pass_mark", "attempts_allowed", "cooldown_minutes"]),
@@ -264,13 +280,23 @@ class Question(Orderable, ClusterableModel):
     tags = models.CharField(
         _("tags"), max_length=255, blank=True, help_text=_("Topics, separated by commas.")
     )
+    jurisdictions = models.CharField(
+        _("jurisdictions"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            'Jurisdiction codes, separated by commas (e.g. "us, eu"): only learners who work '
+            "there get this question. Empty: every learner. Learners on general get only "
+            "questions without codes."
+        ),
+    )
 
     panels = [
         FieldRowPanel(["kind", "scoring"]),
         "vignette",
         "text",
         "explanation",
-        "tags",
+        FieldRowPanel(["tags", "jurisdictions"]),
         InlinePanel("choices", heading=_("Choices"), label=_("Choice"), min_num=2),
     ]
 
@@ -283,6 +309,15 @@ class Question(Orderable, ClusterableModel):
     @property
     def tag_list(self):
         return [tag.strip().lower() for tag in self.tags.split(",") if tag.strip()]
+
+    @property
+    def jurisdiction_list(self):
+        return parse_codes(self.jurisdictions)
+
+    def is_for(self, jurisdiction):
+        """Whether a learner in this jurisdiction (a code, "" or "general") gets it."""
+        codes = self.jurisdiction_list
+        return not codes or (bool(jurisdiction) and jurisdiction.lower() in codes)
 
 
 class Choice(Orderable):
@@ -369,6 +404,12 @@ class Attempt(models.Model):
     percent = models.FloatField(null=True, blank=True)
     passed = models.BooleanField(null=True)
     pass_mark = models.PositiveSmallIntegerField()
+    jurisdiction = models.CharField(
+        _("jurisdiction"),
+        max_length=50,
+        blank=True,
+        help_text=_("The learner's jurisdiction code when the attempt started. Empty: general."),
+    )
 
     class Meta:
         verbose_name = _("attempt")

@@ -20,6 +20,7 @@ from courses.models import (
     Enrolment,
     MembershipSource,
 )
+from courses.models import jurisdictions as where
 from courses.models.cohorts import INVITE_CODE_LENGTH
 
 # Large lists are looked up in slices: SQLite and some drivers cap the parameters per query.
@@ -114,6 +115,13 @@ def enrol_members(cohort, users):
     due_dates = member_due_dates(cohort, user_ids)
     for course in cohort.courses.all():
         lessons = progress.course_lessons(course)
+        # Members start with the cohort's jurisdiction where the course offers it.
+        jurisdiction_id = (
+            cohort.jurisdiction_id
+            if cohort.jurisdiction_id
+            and any(c.pk == cohort.jurisdiction_id for c in where.course_choices(course))
+            else None
+        )
         latest = {}
         for enrolment in Enrolment.objects.filter(course=course, user_id__in=user_ids).only(
             "id", "user_id", "cycle", "completed_at"
@@ -127,6 +135,7 @@ def enrol_members(cohort, users):
                     course=course,
                     cycle=1,
                     cohort=cohort,
+                    jurisdiction_id=jurisdiction_id,
                     due_at=due_dates[user_id],
                     lessons_total=len(lessons),
                     next_lesson=lessons[0] if lessons else None,

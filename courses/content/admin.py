@@ -1,12 +1,19 @@
-"""Content in the admin: the course settings snippets (audiences, helplines) and the language
-check that warns editors after a save."""
+"""Content in the admin: the course settings snippets (audiences, jurisdictions, helplines)
+and the language check that warns editors after a save."""
 
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses.content.language_guard import check_page
-from courses.models import Audience, CoursePage, Helpline, LessonPage, ModulePage
+from courses.models import (
+    Audience,
+    CoursePage,
+    Helpline,
+    Jurisdiction,
+    LessonPage,
+    ModulePage,
+)
 
 
 class HelplineViewSet(SnippetViewSet):
@@ -27,8 +34,17 @@ class AudienceViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class JurisdictionViewSet(SnippetViewSet):
+    model = Jurisdiction
+    icon = "site"
+    menu_label = _("Jurisdictions")
+    list_display = ["name", "code", "countries", "sort_order"]
+    search_fields = ["name"]
+    ordering = ["sort_order", "name"]
+
+
 class CourseSettingsGroup(SnippetViewSetGroup):
-    items = (AudienceViewSet, HelplineViewSet)
+    items = (AudienceViewSet, JurisdictionViewSet, HelplineViewSet)
     menu_icon = "folder-open-inverse"
     menu_label = _("Course settings")
     menu_name = "course-settings"

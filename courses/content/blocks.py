@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
+from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
@@ -195,6 +196,121 @@ class HelplinesBlock(blocks.StructBlock):
         return context
 
 
+def jurisdiction_choices():
+    """The jurisdictions editors can write a variant for, general first (read when a form is
+    built, so new jurisdictions appear without a deploy)."""
+    from courses.models.jurisdictions import jurisdiction_choices as choices
+
+    return choices()
+
+
+WHERE_YOU_WORK_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3"]
+
+
+class JurisdictionChoiceBlock(blocks.ChoiceBlock):
+    """A jurisdiction code. Stored and read as the plain code, without looking the choices up
+    (no query per block, and a deleted jurisdiction's code still reads back)."""
+
+    def to_python(self, value):
+        return value
+
+    def get_searchable_content(self, value):
+        return []
+
+
+class JurisdictionVariantBlock(blocks.StructBlock):
+    """What one jurisdiction's learners read in a "Where you work" block."""
+
+    jurisdiction = JurisdictionChoiceBlock(
+        choices=jurisdiction_choices,
+        help_text=_("Learners who work here see this text."),
+    )
+    body = blocks.RichTextBlock(features=WHERE_YOU_WORK_FEATURES)
+
+    class Meta:
+        icon = "site"
+        label = _("Variant")
+
+
+class WhereYouWorkBlock(blocks.StructBlock):
+    """Duties, laws or agencies that differ by jurisdiction: each learner sees only the variant
+    for where they work (from their enrolment), or the general one."""
+
+    heading = blocks.CharBlock(max_length=120)
+    variants = blocks.ListBlock(
+        JurisdictionVariantBlock(),
+        min_num=1,
+        help_text=_("A general variant is required; each jurisdiction at most once."),
+    )
+
+    class Meta:
+        icon = "site"
+        template = "courses/content/blocks/where_you_work.html"
+        label = _("Where you work")
+        description = _("Text that differs by jurisdiction, with a general fallback.")
+        preview_value = {
+            "heading": "Who you must tell",
+            "variants": [
+                {
+                    "jurisdiction": "general",
+                    "body": "<p>Follow your organisation's safeguarding procedure.</p>",
+                }
+            ],
+        }
+
+    def clean(self, value):
+        from courses.models.jurisdictions import GENERAL
+
+        value = super().clean(value)
+        codes = [variant["jurisdiction"] for variant in value["variants"]]
+        errors = []
+        if GENERAL not in codes:
+            errors.append(_("Add a general variant: learners elsewhere see it."))
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            errors.append(
+                _("Each jurisdiction at most once (repeated: %(codes)s).")
+                % {"codes": ", ".join(duplicates)}
+            )
+        if errors:
+            raise StructBlockValidationError(
+                block_errors={
+                    "variants": ListBlockValidationError(
+                        non_block_errors=[ValidationError(error) for error in errors]
+                    )
+                }
+            )
+        return value
+
+    @staticmethod
+    def variant_for(value, code):
+        """The variant for `code`, else the general one, else the first (never None unless
+        the block has no variants)."""
+        from courses.models.jurisdictions import GENERAL
+
+        variants = list(value["variants"])
+        by_code = {variant["jurisdiction"]: variant for variant in variants}
+        return by_code.get(code or GENERAL) or by_code.get(GENERAL) or next(iter(variants), None)
+
+    def get_context(self, value, parent_context=None):
+        """The learner's variant, and the name of whose guidance it is: the page puts the
+        learner's `jurisdiction_code` and the `jurisdictions` (by code) in the context."""
+        from courses.models.jurisdictions import GENERAL, GENERAL_NAME
+
+        context = super().get_context(value, parent_context)
+        parent_context = parent_context or {}
+        variant = self.variant_for(value, parent_context.get("jurisdiction_code") or GENERAL)
+        shown = variant["jurisdiction"] if variant else GENERAL
+        jurisdiction = (parent_context.get("jurisdictions") or {}).get(shown)
+        context["variant"] = variant
+        context["jurisdiction_name"] = (
+            jurisdiction.name if jurisdiction else GENERAL_NAME if shown == GENERAL else shown
+        )
+        context["jurisdiction_note"] = jurisdiction.note if jurisdiction else ""
+        context["jurisdiction_change_url"] = parent_context.get("jurisdiction_change_url", "")
+        return context
+
+
 class SourceBlock(blocks.StructBlock):
     """One citation."""
 
@@ -247,5 +363,6 @@ class LessonBodyBlock(blocks.StreamBlock):
     scenario = ScenarioBlock()
     reflection = ReflectionBlock()
     resource = ResourceBlock()
+    where_you_work = WhereYouWorkBlock()
     helplines = HelplinesBlock()
     sources = SourcesBlock()

@@ -15,7 +15,15 @@ from pathlib import Path
 from django.db import transaction
 
 from courses.content.sanitize import clean_rich_text
-from courses.models import Audience, CourseIndexPage, CoursePage, LessonPage, ModulePage
+from courses.models import (
+    Audience,
+    CourseIndexPage,
+    CoursePage,
+    Jurisdiction,
+    LessonPage,
+    ModulePage,
+)
+from courses.models.jurisdictions import GENERAL, GENERAL_NAME
 from quizzes.models import (
     Choice,
     FeedbackMode,
@@ -30,6 +38,15 @@ AUDIENCE_NAMES = {
     "police": "Police and law enforcement",
     "education": "Teachers and school staff",
     "tech": "Tech, trust & safety staff",
+}
+# Names for the jurisdiction codes of the course files, used when a code is not in the table
+# yet (the demo loads fixtures/jurisdictions.json first, with notes).
+JURISDICTION_NAMES = {
+    GENERAL: GENERAL_NAME,
+    "england-wales": "England and Wales",
+    "scotland": "Scotland",
+    "us": "United States",
+    "eu": "European Union",
 }
 BLOCK_NAMESPACE = uuid.UUID("3f0c6a52-8f7e-4a53-9d7e-6c1b2f9a4e11")
 
@@ -47,8 +64,40 @@ def stable_id(*parts):
 RICH_TEXT_PARTS = {"callout": "text", "scenario": "vignette", "video": "transcript"}
 
 
+def where_you_work_value(value, block_id):
+    """A "Where you work" block's stored value from its JSON: cleaned bodies, lower-case
+    codes, and list items with ids derived from the block's id and the code."""
+    return {
+        "heading": value.get("heading", ""),
+        "variants": [
+            {
+                "type": "item",
+                "value": {
+                    "jurisdiction": variant["jurisdiction"].strip().lower(),
+                    "body": clean_rich_text(variant.get("body", "")),
+                },
+                "id": stable_id(block_id, "variant", variant["jurisdiction"].strip().lower()),
+            }
+            for variant in value.get("variants", [])
+        ],
+    }
+
+
+def where_you_work_json(value):
+    """The JSON shape of a stored "Where you work" block value (the inverse of the import)."""
+    return {
+        "heading": value["heading"],
+        "variants": [
+            {"jurisdiction": variant["jurisdiction"], "body": variant["body"].source}
+            for variant in value["variants"]
+        ],
+    }
+
+
 def _body_block(block, block_id):
     kind, value = block["type"], block["value"]
+    if kind == "where_you_work":
+        return {"type": kind, "value": where_you_work_value(value, block_id), "id": block_id}
     if kind == "heading" and isinstance(value, str):
         value = {"text": value, "level": "h2"}
     elif kind == "paragraph":
@@ -136,6 +185,22 @@ FINAL_QUIZ_RULES = {
 }
 
 
+def ensure_jurisdictions(codes):
+    """The jurisdictions with these codes (besides general, which is always offered), created
+    with a known name if missing."""
+    found = []
+    for code in codes:
+        code = code.strip().lower()
+        if not code or code == GENERAL:
+            continue
+        jurisdiction, _ = Jurisdiction.objects.get_or_create(
+            code=code,
+            defaults={"name": JURISDICTION_NAMES.get(code, code.replace("-", " ").title())},
+        )
+        found.append(jurisdiction)
+    return found
+
+
 def module_quiz_title(module):
     """The title editors and learners see: the curriculum's `quiz_title`, if it gives one."""
     return module["quiz"].get("quiz_title") or f"Check your understanding: {module['title']}"
@@ -168,7 +233,12 @@ def import_quiz(title, data, rules, existing=None):
     An existing quiz is left as editors have it: attempts keep their own snapshots either way."""
     if existing is not None:
         return existing
-    quiz = Quiz(title=title, intro=data.get("intro", ""), **rules)
+    quiz = Quiz(
+        title=title,
+        intro=data.get("intro", ""),
+        content_note=data.get("content_note", ""),
+        **rules,
+    )
     for position, item in enumerate(data["questions"]):
         kind = item["type"]
         question = Question(
@@ -177,6 +247,7 @@ def import_quiz(title, data, rules, existing=None):
             vignette=item.get("vignette", ""),
             explanation=item.get("explanation", ""),
             tags=", ".join(item.get("tags", [])),
+            jurisdictions=", ".join(code.strip().lower() for code in item.get("jurisdictions", [])),
             scoring=Scoring.PARTIAL if kind == QuestionKind.MULTIPLE else Scoring.ALL_OR_NOTHING,
             sort_order=position,
         )
@@ -288,7 +359,15 @@ def import_course(index: CourseIndexPage, data, core_module=None, publish=True, 
         )
         audiences.append(audience)
     course = upsert_child(
-        index, CoursePage, data["slug"], fields, publish=publish, m2m={"audiences": audiences}
+        index,
+        CoursePage,
+        data["slug"],
+        fields,
+        publish=publish,
+        m2m={
+            "audiences": audiences,
+            "jurisdictions": ensure_jurisdictions(data.get("jurisdictions", [])),
+        },
     )
     modules = ([dict(core_module, shared=True)] if core_module else []) + [
         dict(module) for module in data["modules"]

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
-from courses.models import Enrolment, LessonPage, LessonProgress, ModulePage
+from courses.models import CohortMembership, Enrolment, LessonPage, LessonProgress, ModulePage
+from courses.models import jurisdictions as where
 from courses.signals import course_completed, lesson_completed
 
 # Time spent on a lesson is the time between opening it and completing it, capped so that a
@@ -569,3 +570,39 @@ def finish_course(enrolment):
         if enrolment.completed_at is not None:
             return False
         return _complete_course_if_done(enrolment, course_lessons(enrolment.course), timezone.now())
+
+
+# --- Where the learner works ------------------------------------------------------------
+
+
+def choice_for_code(course, code):
+    """The course's choice with this code, or None (not offered)."""
+    return next((c for c in where.course_choices(course) if c.code == (code or "").strip()), None)
+
+
+def cohort_jurisdiction(user, course):
+    """The jurisdiction of a cohort the learner belongs to that takes this course (the most
+    recently joined), if the course offers it; else None."""
+    offered = {c.pk for c in where.course_choices(course) if c.pk}
+    if not offered or not user.is_authenticated:
+        return None
+    jurisdiction_id = (
+        CohortMembership.objects.filter(
+            user=user,
+            cohort__courses=course,
+            cohort__jurisdiction__in=offered,
+        )
+        .order_by("-pk")
+        .values_list("cohort__jurisdiction", flat=True)
+        .first()
+    )
+    return next((c for c in where.course_choices(course) if c.pk == jurisdiction_id), None)
+
+
+def set_jurisdiction(enrolment, choice):
+    """Record where the learner works (a Choice; general clears it). Progress is untouched."""
+    jurisdiction_id = choice.pk if choice and choice.code != where.GENERAL else None
+    if enrolment.jurisdiction_id != jurisdiction_id:
+        Enrolment.objects.filter(pk=enrolment.pk).update(jurisdiction_id=jurisdiction_id)
+        enrolment.jurisdiction_id = jurisdiction_id
+    return enrolment

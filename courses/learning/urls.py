@@ -11,6 +11,11 @@ urlpatterns = [
         "learning/courses/<id:course_id>/complete/", views.course_complete, name="course_complete"
     ),
     path("learn/courses/<id:course_id>/enrol/", views.enrol, name="enrol"),
+    path(
+        "learn/courses/<id:course_id>/where-you-work/",
+        views.change_jurisdiction,
+        name="change_jurisdiction",
+    ),
     path("learn/courses/<id:course_id>/unenrol/", views.unenrol, name="unenrol"),
     path("learn/courses/<id:course_id>/finish/", views.finish_course, name="finish_course"),
     path("learn/courses/<id:course_id>/recertify/", views.recertify, name="recertify"),

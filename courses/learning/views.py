@@ -19,6 +19,7 @@ from courses.models import (
     LessonPage,
     Reflection,
 )
+from courses.models import jurisdictions as where
 from courses.responses import refuse
 
 REFLECTION_MAX_LENGTH = 5000
@@ -71,13 +72,61 @@ def enrol(request, course_id):
             link_url=course.url,
             link_text=_("Back to the course"),
         )
+    chosen = None
+    if where.asks_learners(course):
+        code = request.POST.get("jurisdiction", "")
+        chosen = progress.choice_for_code(course, code) if code else None
+        if code and chosen is None:
+            return refuse(
+                request,
+                _("Choose where you work from the list. Nothing was changed."),
+                400,
+                link_url=course.url,
+                link_text=_("Back to the course"),
+            )
     enrolment, created = progress.enrol(request.user, course)
+    if chosen is not None:
+        progress.set_jurisdiction(enrolment, chosen)
+    elif created:
+        progress.set_jurisdiction(enrolment, progress.cohort_jurisdiction(request.user, course))
     if created:
         messages.success(request, _("You are enrolled. Your progress is saved as you go."))
     else:
         messages.info(request, _("Welcome back: you can carry on where you left off."))
     target = enrolment.next_lesson or course
     return redirect(target.get_url(request))
+
+
+@login_required
+@require_POST
+def change_jurisdiction(request, course_id):
+    """The learner says where they work: lessons then show that jurisdiction's duties.
+    Only their own, current enrolment changes; their progress is kept."""
+    course = _live_course(course_id)
+    enrolment = progress.current_enrolment(request.user, course)
+    if enrolment is None:
+        return refuse(
+            request,
+            _("You are not enrolled in this course."),
+            404,
+            link_url=course.url,
+            link_text=_("Back to the course"),
+        )
+    chosen = progress.choice_for_code(course, request.POST.get("jurisdiction", ""))
+    if chosen is None:
+        return refuse(
+            request,
+            _("Choose where you work from the list. Nothing was changed."),
+            400,
+            link_url=course.url,
+            link_text=_("Back to the course"),
+        )
+    progress.set_jurisdiction(enrolment, chosen)
+    messages.success(
+        request,
+        _("Lessons now show guidance for %(name)s. Your progress is kept.") % {"name": chosen.name},
+    )
+    return redirect(course.get_url(request) + "#where-you-work")
 
 
 @login_required

@@ -12,6 +12,7 @@ from courses.models.cohorts import (
     OrganisationKind,
 )
 from courses.models.delivery import DeliveryStatus, OutboundEmail
+from courses.models.jurisdictions import Jurisdiction
 from courses.models.pages import (
     Audience,
     CompletionRule,
@@ -47,6 +48,7 @@ __all__ = [
     "LessonProgress",
     "CoursePage",
     "Helpline",
+    "Jurisdiction",
     "LessonPage",
     "ModulePage",
     "Reflection",

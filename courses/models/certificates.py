@@ -113,6 +113,12 @@ class Certificate(models.Model):
         _("course version"), null=True, blank=True, help_text=_("The course's revision at issue.")
     )
     name_on_certificate = models.CharField(_("name on certificate"), max_length=200, blank=True)
+    jurisdiction_name = models.CharField(
+        _("jurisdiction"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the holder trained for, copied at issue. Blank: general or none."),
+    )
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -94,6 +94,18 @@ class Cohort(models.Model):
         verbose_name=_("courses"),
         help_text=_("Members are enrolled in each of these courses."),
     )
+    jurisdiction = models.ForeignKey(
+        "courses.Jurisdiction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cohorts",
+        verbose_name=_("where members work"),
+        help_text=_(
+            "Members who enrol through this cohort start with this jurisdiction (they can "
+            "change it). Empty: general."
+        ),
+    )
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     due_on = models.DateField(
         _("due"),

@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from courses.content.blocks import LessonBodyBlock, SourceBlock
 from courses.content.language_guard import TerminologyPanel
+from courses.models.jurisdictions import GENERAL, GENERAL_NAME, Jurisdiction
 from quizzes.services import has_passed
 
 
@@ -110,6 +111,16 @@ class CoursePage(Page):
     audiences = ParentalManyToManyField(
         Audience, blank=True, related_name="courses", verbose_name=_("audiences")
     )
+    jurisdictions = ParentalManyToManyField(
+        "courses.Jurisdiction",
+        blank=True,
+        related_name="courses",
+        verbose_name=_("jurisdictions"),
+        help_text=_(
+            "Where learners of this course may say they work. General is always offered; "
+            "with none chosen here, learners are not asked."
+        ),
+    )
     image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -175,6 +186,7 @@ class CoursePage(Page):
         + [
             "summary",
             FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("jurisdictions", widget=forms.CheckboxSelectMultiple),
             "image",
             "sensitive_topics",
             "learning_objectives",
@@ -232,6 +244,24 @@ class CoursePage(Page):
                 by_module[parent_path].append(lesson)
         return [(module, by_module[module.path]) for module in modules]
 
+    def jurisdiction_context(self, request, enrolment):
+        """Where the learner works, and what they may pick (empty when the course offers no
+        jurisdictions). From the cache; one query more only to default an enrol form from
+        the learner's cohort."""
+        from courses.learning import services as progress
+        from courses.models import jurisdictions as where
+
+        choices = where.course_choices(self)
+        if len(choices) < 2:
+            return {"jurisdiction_choices": []}
+        if enrolment is not None:
+            current = where.for_enrolment(enrolment)
+        elif request.user.is_authenticated and self.allow_self_enrolment:
+            current = progress.cohort_jurisdiction(request.user, self) or choices[0]
+        else:
+            current = choices[0]
+        return {"jurisdiction_choices": choices, "jurisdiction": current}
+
     def get_context(self, request, *args, **kwargs):
         from courses.learning import services as progress
 
@@ -255,6 +285,7 @@ class CoursePage(Page):
         context["outline"] = outline
         context["lesson_count"] = len(lessons)
         context["enrolment"] = enrolment
+        context.update(self.jurisdiction_context(request, enrolment))
         context["awaiting_name"] = (
             progress.awaiting_certificate_name(request.user)
             if enrolment and enrolment.completed_at
@@ -414,6 +445,47 @@ class LessonPage(Page):
             return "quiz_passed" if context["quiz_passed"] else "take_quiz"
         return "complete"
 
+    # --- Jurisdictions: "Where you work" blocks and previews -----------------------------
+
+    @property
+    def preview_modes(self):
+        """One preview per jurisdiction, general first (the default)."""
+        modes = [(GENERAL, _("Guidance for: %(name)s") % {"name": GENERAL_NAME})]
+        for code, name in Jurisdiction.objects.exclude(code=GENERAL).values_list("code", "name"):
+            modes.append((code, _("Guidance for: %(name)s") % {"name": name}))
+        return modes
+
+    @property
+    def default_preview_mode(self):
+        return GENERAL
+
+    def serve_preview(self, request, mode_name):
+        request.lantern_preview_jurisdiction = mode_name or GENERAL
+        return super().serve_preview(request, mode_name)
+
+    def has_jurisdiction_blocks(self):
+        return any(item.get("type") == "where_you_work" for item in self.body.raw_data)
+
+    def jurisdiction_context(self, request, course, enrolment):
+        """What "Where you work" blocks need: the learner's code (from their enrolment, or the
+        previewed one; general otherwise), the jurisdictions by code and where to change it.
+        Read from the cache: no query per block, and none for the page in the usual case."""
+        from courses.models import jurisdictions as where
+
+        if not self.has_jurisdiction_blocks():
+            return {}
+        preview = getattr(request, "lantern_preview_jurisdiction", None)
+        code = preview or where.code_for(enrolment)
+        change_url = ""
+        if course is not None and not preview:
+            anchor = "#where-you-work" if enrolment is not None else "#enrol"
+            change_url = course.get_url(request) + anchor
+        return {
+            "jurisdiction_code": code,
+            "jurisdictions": where.all_jurisdictions(),
+            "jurisdiction_change_url": change_url,
+        }
+
     def reflection_block_ids(self):
         return {child.id for child in self.body if child.block_type == "reflection"}
 
@@ -480,4 +552,5 @@ class LessonPage(Page):
         )
         context["lesson_state"] = self.lesson_state(course, context)
         context["sources"] = [child.value for child in self.sources]
+        context.update(self.jurisdiction_context(request, course, enrolment))
         return context

@@ -65,6 +65,15 @@ class Enrolment(models.Model):
         verbose_name=_("cohort"),
         help_text=_("The cohort that enrolled the learner, if any; it sets the due date."),
     )
+    jurisdiction = models.ForeignKey(
+        "courses.Jurisdiction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enrolments",
+        verbose_name=_("where they work"),
+        help_text=_("The jurisdiction whose duties the lessons show. Empty: general."),
+    )
     # Stored progress, kept current on each event so listings need no per-lesson queries.
     lessons_completed = models.PositiveIntegerField(_("lessons completed"), default=0)
     lessons_total = models.PositiveIntegerField(_("lessons in the course"), default=0)

@@ -27,7 +27,7 @@ from wagtail.models import (
 
 from courses.content import importer
 from courses.learning import services as progress
-from courses.models import CourseIndexPage, Helpline
+from courses.models import CourseIndexPage, Helpline, Jurisdiction
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Quiz
 from quizzes.permissions import grant_authoring_permissions
@@ -142,6 +142,22 @@ def load_helplines():
     return len(rows)
 
 
+def load_jurisdictions():
+    """Jurisdictions from fixtures/jurisdictions.json, matched on their code."""
+    rows = json.loads((FIXTURES_DIR / "jurisdictions.json").read_text(encoding="utf-8"))
+    for row in rows:
+        Jurisdiction.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "note": row.get("note", ""),
+                "countries": row.get("countries", ""),
+                "sort_order": row.get("sort_order", 100),
+            },
+        )
+    return len(rows)
+
+
 def ensure_accounts():
     """The demo accounts, all with the demo password, in their Wagtail groups."""
     User = get_user_model()
@@ -189,7 +205,9 @@ def ensure_course_index(home):
 
 
 def load_courses(index):
-    """The three demo courses, each opening with the shared core module."""
+    """The three demo courses, each opening with the shared core module (after the
+    jurisdictions they offer)."""
+    load_jurisdictions()
     core = importer.load_json(CURRICULUM_DIR / "core-module.json")
     courses = []
     for position, filename in enumerate(COURSE_FILES):

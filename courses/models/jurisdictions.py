@@ -1,0 +1,163 @@
+"""Jurisdictions: where a learner works, which decides the duties a lesson shows them."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldRowPanel
+from wagtail.search import index
+
+# The fallback every learner sees when they have picked nothing (or their choice has no
+# variant in a lesson). Always offered; created by the migration.
+GENERAL = "general"
+GENERAL_NAME = "International / general"
+
+
+class Jurisdiction(index.Indexed, models.Model):
+    """A legal system learners work under, e.g. England and Wales, or the United States."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        help_text=_('Used in course files and lesson blocks, e.g. "england-wales".'),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("Shown to learners."))
+    note = models.CharField(
+        _("note"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            'A short line shown to learners, e.g. "Federal law; your state\'s law may add duties".'
+        ),
+    )
+    countries = models.CharField(
+        _("helpline countries"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The helplines' country values that apply here, separated by commas, "
+            'e.g. "United Kingdom". Their helplines are listed first for these learners.'
+        ),
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"), default=100, help_text=_("Lower numbers are listed first.")
+    )
+
+    panels = [FieldRowPanel(["code", "sort_order"]), "name", "note", "countries"]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def country_list(self):
+        return [c.strip() for c in self.countries.split(",") if c.strip()]
+
+    @property
+    def is_general(self):
+        return self.code == GENERAL
+
+
+def jurisdiction_choices():
+    """(code, name) of every jurisdiction, general first: the choices of lesson blocks."""
+    rows = [(choice.code, choice.name) for choice in all_jurisdictions().values()]
+    rows.sort(key=lambda row: row[0] != GENERAL)
+    return rows
+
+
+# --- Cached reads for learner pages --------------------------------------------------------
+# Lessons and the course page read jurisdictions from the cache, so they cost no extra query.
+# Saving or deleting a jurisdiction, or changing a course's list, calls `forget()`; publishing
+# a course changes its live revision, which is part of the key.
+
+CACHE_SECONDS = 60 * 60
+VERSION_KEY = "lantern:jurisdictions:version"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A jurisdiction as learner pages need it (picklable for the cache)."""
+
+    pk: int | None
+    code: str
+    name: str
+    note: str = ""
+    countries: tuple = ()
+
+
+GENERAL_CHOICE = Choice(None, GENERAL, GENERAL_NAME)
+
+
+def _choice(jurisdiction):
+    return Choice(
+        jurisdiction.pk,
+        jurisdiction.code,
+        jurisdiction.name,
+        jurisdiction.note,
+        tuple(jurisdiction.country_list),
+    )
+
+
+def _version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(VERSION_KEY, version, None)
+    return version
+
+
+def forget():
+    """Make every cached list stale (after a jurisdiction is saved or deleted)."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def all_jurisdictions():
+    """Every jurisdiction by code (general always present), from the cache."""
+    key = f"lantern:jurisdictions:all:{_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = {j.code: _choice(j) for j in Jurisdiction.objects.all()}
+        found.setdefault(GENERAL, GENERAL_CHOICE)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def course_choices(course):
+    """What a learner of this course may pick: general first, then the course's own
+    jurisdictions. Just general for a course that offers none (learners are not asked)."""
+    key = f"lantern:jurisdictions:course:{course.pk}:{course.live_revision_id}:{_version()}"
+    found = cache.get(key)
+    if found is None:
+        everything = all_jurisdictions()
+        found = [everything[GENERAL]] + [
+            _choice(j) for j in course.jurisdictions.exclude(code=GENERAL).order_by("sort_order")
+        ]
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def asks_learners(course):
+    """Whether learners of this course choose where they work."""
+    return len(course_choices(course)) > 1
+
+
+def for_enrolment(enrolment):
+    """The learner's jurisdiction (a Choice): their enrolment's, else general."""
+    everything = all_jurisdictions()
+    if enrolment is not None and enrolment.jurisdiction_id:
+        for choice in everything.values():
+            if choice.pk == enrolment.jurisdiction_id:
+                return choice
+    return everything[GENERAL]
+
+
+def code_for(enrolment):
+    return for_enrolment(enrolment).code
