@@ -315,3 +315,53 @@ class TestDemoIllustrations:
         assert Image.objects.count() == 1 and CoursePage.objects.get().image.file == image.file
         page = client.get("/courses/").content.decode()
         assert 'class="card__image"' in page and ".svg" in page
+
+
+@pytest.mark.full_curriculum
+@pytest.mark.xdist_group("demo-curriculum")
+@pytest.mark.usefixtures("demo_site")
+class TestDemoJurisdictions:
+    """A learner who works in the United States, in the real demo courses."""
+
+    @pytest.mark.parametrize("slug", ["police-course", "schools-course"])
+    def test_a_learner_in_the_united_states_sees_us_duties_and_us_questions(
+        self, client, make_user, slug
+    ):
+        import random
+
+        from courses.learning import services as progress
+        from courses.models import Jurisdiction
+        from quizzes.services import draw_questions
+
+        course = CoursePage.objects.get(slug=slug)
+        learner = make_user(f"us-{slug}@example.org")
+        enrolment, _ = progress.enrol(learner, course)
+        progress.set_jurisdiction(enrolment, Jurisdiction.objects.get(code="us"))
+        client.force_login(learner)
+        lesson = next(
+            lesson.specific
+            for _, lessons in course.get_outline()
+            for lesson in lessons
+            if any(block.block_type == "where_you_work" for block in lesson.specific.body)
+        )
+        variants = {
+            variant["jurisdiction"]: variant["body"].source
+            for block in lesson.body
+            if block.block_type == "where_you_work"
+            for variant in block.value["variants"]
+        }
+        response = client.get(lesson.url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Guidance for: <strong>United States" in page
+        assert variants["us"][:60] in page
+        assert variants["england-wales"][:60] not in page
+
+        final = course.get_outline()[-1][1][-1].specific.quiz
+        drawn = [
+            question
+            for seed in range(20)
+            for question in draw_questions(final, random.Random(seed), "us")
+        ]
+        codes = {code for question in drawn for code in question.jurisdiction_list}
+        assert codes == {"us"}  # US questions are drawn, and never another jurisdiction's
