@@ -28,6 +28,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -40,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import conf
+from courses.cohorts.reports import summary_cache
 from courses.learning.services import format_duration
 from courses.models import (
     Certificate,
@@ -467,18 +469,17 @@ class CohortReport:
     # Summary.
 
     def summary(self):
-        """Counts for the whole cohort in the selected course (filters do not apply): two
-        queries. Returns a Summary, whose figures are hidden below the minimum group size."""
-        counts = dict.fromkeys(STATUS_LABELS, 0)
-        quiz_passed = certificates = 0
+        """Counts for the whole cohort in the selected course (filters do not apply): from
+        the cache (`summary_cache`), or two to four queries. Returns a Summary, whose figures
+        are hidden below the minimum group size."""
         if self.course is not None:
-            queryset = self._summary_queryset()
-            for group in queryset:
-                counts[group["status_code"]] += group["n"]
-                quiz_passed += group["quiz_passed"]
-                certificates += group["certificates"]
+            figures = self._course_figures()
+            counts = {code: figures["counts"].get(code, 0) for code in STATUS_LABELS}
+            quiz_passed, certificates = figures["quiz_passed"], figures["certificates"]
             members = sum(counts.values())
         else:
+            counts = dict.fromkeys(STATUS_LABELS, 0)
+            quiz_passed = certificates = 0
             members = self.memberships().count()
         counts[INVITED] = self.cohort.invitations.pending().count()
         return Summary(
@@ -489,6 +490,45 @@ class CohortReport:
             certificates=certificates,
             minimum=min_group_size(),
         )
+
+    def _course_figures(self):
+        """Members by status, quiz passes and valid certificates in the course: cached until
+        a member's progress or the membership changes, or a due date or expiry passes."""
+        key = summary_cache.entry_key(self.cohort.pk, self.course_id, self.quiz_ids)
+        figures = summary_cache.get(key, self.now)
+        if figures is not None:
+            return figures
+        counts = {}
+        quiz_passed = certificates = 0
+        for group in self._summary_queryset():
+            counts[group["status_code"]] = counts.get(group["status_code"], 0) + group["n"]
+            quiz_passed += group["quiz_passed"]
+            certificates += group["certificates"]
+        figures = {"counts": counts, "quiz_passed": quiz_passed, "certificates": certificates}
+        summary_cache.put(key, figures, self.now, self._figures_change_at())
+        return figures
+
+    def _figures_change_at(self):
+        """The first moment after now when the figures may change with nobody doing anything:
+        the cohort's due date, or a member's enrolment due date or certificate expiry (an
+        earlier moment than needed is harmless). Two small queries."""
+        moments = []
+        if not self.cohort_late and self.cohort.due_at is not None:
+            moments.append(self.cohort.due_at)
+        members = self.memberships().values("user_id")
+        due = (
+            Enrolment.objects.active()
+            .filter(course_id=self.course_id, user_id__in=members)
+            .filter(completed_at__isnull=True, due_at__gte=self.now)
+            .aggregate(first=Min("due_at"))["first"]
+        )
+        expiry = (
+            Certificate.objects.filter(course_id=self.course_id, user_id__in=members)
+            .filter(revoked_at__isnull=True, expires_at__gte=self.now)
+            .aggregate(first=Min("expires_at"))["first"]
+        )
+        moments += [moment for moment in (due, expiry) if moment is not None]
+        return min(moments) if moments else None
 
     def _summary_queryset(self):
         if self.quiz_ids:
