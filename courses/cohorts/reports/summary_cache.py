@@ -1,4 +1,4 @@
-"""The cohort page's summary figures, cached.
+"""The cohort page's summary figures, and the order of its members by name or email, cached.
 
 The summary counts every member of a cohort (statuses, quizzes passed, valid certificates):
 over 10,000 members it is by far the most expensive part of the cohort page, and it changes
@@ -13,7 +13,11 @@ certificate's expiry passes. So it is kept in the cache under a key made of vers
 
 Changing a token (when the change commits) makes every entry that used it unreachable; a
 figure computed while a change was being committed is stored under the old token, so it is
-never read. An entry is also forgotten at the first moment the figures could change by
+never read. The members' order by name or email (a page of ids at a time) uses the cohort's
+token and one for everybody's names and email addresses, changed whenever an account's name
+or address may have changed, or an account is deleted.
+
+An entry is also forgotten at the first moment the figures could change by
 themselves (the next due date or certificate expiry among the members, the cohort's due
 date), and after `MAX_AGE` seconds at most, for changes made without going through the ORM's
 save and delete or the signals above (bulk updates in the admin or in tasks).
@@ -52,6 +56,10 @@ def forget_quiz(quiz_id):
     _bump([_version_key("quiz", quiz_id)])
 
 
+def forget_people():
+    _bump([_version_key("people", "all")])
+
+
 def _versions(keys):
     """The current token of each version key (one round trip; a missing one is created, so
     that an evicted token never brings back entries stored under an older one)."""
@@ -69,6 +77,23 @@ def entry_key(cohort_id, course_id, quiz_ids):
     versions = _versions(keys)
     quizzes = ",".join(str(pk) for pk in quiz_ids)
     return f"{PREFIX}:{cohort_id}:{course_id}:{quizzes}:" + ".".join(versions)
+
+
+def order_key(cohort_id, sort):
+    """The key prefix for pages of the cohort's member ids sorted by `sort` (name or
+    email), with no filter."""
+    versions = _versions([_version_key("cohort", cohort_id), _version_key("people", "all")])
+    return f"{PREFIX}:order:{cohort_id}:{sort}:" + ".".join(versions)
+
+
+def ids_page(key, queryset, start, stop):
+    """queryset[start:stop] as a list of ids, from the cache when it holds it."""
+    key = f"{key}:{start}:{stop}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(queryset[start:stop])
+        cache.set(key, ids, MAX_AGE)
+    return ids
 
 
 def get(key, now):
@@ -125,7 +150,16 @@ def on_cohort_courses(sender, instance, reverse, pk_set, **kwargs):
         forget_cohort(instance.pk)
 
 
+def on_person(sender, instance, update_fields=None, **kwargs):
+    """post_save / post_delete of an account: names and addresses order the members (a save
+    of other fields only, such as the time of the last sign-in, changes neither)."""
+    if update_fields is not None and not set(update_fields) & {"first_name", "last_name", "email"}:
+        return
+    forget_people()
+
+
 def connect():
+    from django.contrib.auth import get_user_model
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from courses.models import Certificate, Cohort, CohortMembership, Enrolment
@@ -141,6 +175,8 @@ def connect():
             signal.connect(on_course_row, sender=model, dispatch_uid=f"{uid}_{model.__name__}")
     for signal in (post_save, post_delete):
         signal.connect(on_membership, sender=CohortMembership, dispatch_uid=f"{uid}_member")
+    for signal in (post_save, post_delete):
+        signal.connect(on_person, sender=get_user_model(), dispatch_uid=f"{uid}_person")
     post_save.connect(on_cohort, sender=Cohort, dispatch_uid=f"{uid}_cohort")
     m2m_changed.connect(
         on_cohort_courses, sender=Cohort.courses.through, dispatch_uid=f"{uid}_courses"
