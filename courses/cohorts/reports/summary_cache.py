@@ -66,8 +66,11 @@ def _versions(keys):
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
-            cache.add(key, uuid.uuid4().hex, None)
-            found[key] = cache.get(key)
+            token = uuid.uuid4().hex
+            cache.add(key, token, None)
+            # Another request may have added one first; a cache that keeps nothing (the
+            # dummy backend) gives None: then every request computes afresh.
+            found[key] = cache.get(key) or token
     return [found[key] for key in keys]
 
 

@@ -6,6 +6,7 @@ queries whatever the size of the cohort."""
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -202,6 +203,19 @@ def test_the_order_of_members_follows_renames_and_newcomers_at_once(
     client.force_login(members[1])
     client.force_login(manager)
     assert names(client, cohort)[:3] == ["Aa Be", "Aaron Test", "Member1 Test"]
+
+
+def test_a_cache_that_keeps_nothing_still_gives_the_figures(
+    client, manager, cohort, course, members, django_capture_on_commit_callbacks
+):
+    dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    with override_settings(CACHES=dummy):
+        client.force_login(manager)
+        assert figures(client, cohort)["Not started"] == 6
+        enrolment = Enrolment.objects.get(user=members[0], course=course[0])
+        progress.complete_lesson(enrolment, course[1][0])  # no commit: nothing is forgotten
+        assert figures(client, cohort)["Not started"] == 5
+        assert names(client, cohort)[0] == "Member0 Test"
 
 
 class TestQueryCounts:
