@@ -6,6 +6,7 @@ from django.core.cache import cache
 from courses import audit
 from courses.certificates import services as certificates
 from courses.cohorts import access as cohort_access
+from courses.cohorts.reports import summary_cache as cohort_summary_cache
 from courses.learning import quiz_link
 from courses.learning import services as learning
 from courses.learning.tasks import send_course_completed_email
@@ -149,6 +150,7 @@ def connect():
         dispatch_uid="courses_forget_course_jurisdictions",
     )
     user_logged_in.connect(record_admin_login, dispatch_uid="courses_record_admin_login")
+    cohort_summary_cache.connect()
     for model in (ModulePage, LessonPage):
         name = model.__name__.lower()
         for signal, receiver in (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import codes
+from courses.cohorts.reports import summary_cache
 from courses.identity import email_verified
 from courses.learning import services as progress
 from courses.models import (
@@ -113,6 +114,7 @@ def enrol_members(cohort, users):
         return
     user_ids = [user.pk for user in users]
     due_dates = member_due_dates(cohort, user_ids)
+    summary_cache.forget_cohort(cohort.pk)  # bulk writes below send no signals
     for course in cohort.courses.all():
         lessons = progress.course_lessons(course)
         # Members start with the cohort's jurisdiction where the course offers it.
@@ -164,6 +166,7 @@ def apply_due_dates(cohort):
     """After the cohort's due date changes: its members' unfinished enrolments take their new
     effective due date (one update per distinct due date)."""
     unfinished = Enrolment.objects.filter(cohort=cohort, completed_at__isnull=True)
+    summary_cache.forget_cohort(cohort.pk)
     if not cohort.is_relative:
         unfinished.update(due_at=cohort.due_at)
         return
@@ -411,6 +414,7 @@ def _depart(cohort, user, kind, removed_by):
     deleted, _unused = CohortMembership.objects.filter(cohort=cohort, user=user).delete()
     if not deleted:
         return False
+    summary_cache.forget_cohort(cohort.pk)
     Enrolment.objects.filter(user=user, cohort=cohort, completed_at__isnull=True).update(
         cohort=None, due_at=None
     )

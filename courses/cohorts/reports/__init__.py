@@ -28,6 +28,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -40,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import conf
+from courses.cohorts.reports import summary_cache
 from courses.learning.services import format_duration
 from courses.models import (
     Certificate,
@@ -191,39 +193,53 @@ def _current_value(course_id, field_or_expression, output_field=None):
     return Subquery(current.values("value")[:1], output_field=output_field)
 
 
-def status_expression(course_id, cohort_late, now):
-    """The row's status code. `cohort_late`: whether the cohort's due date has passed."""
+def enrolment_status(cohort_late, now):
+    """An enrolment's status code (an expression on Enrolment). `cohort_late`: whether the
+    cohort's due date has passed."""
     if cohort_late:
-        code = Case(
+        return Case(
             When(completed_at__isnull=False, then=Value(COMPLETED)),
             default=Value(OVERDUE),
         )
-    else:
-        code = Case(
-            When(completed_at__isnull=False, then=Value(COMPLETED)),
-            When(due_at__lt=now, then=Value(OVERDUE)),
-            When(lessons_completed__gt=0, then=Value(IN_PROGRESS)),
-            default=Value(NOT_STARTED),
-        )
-    # No active enrolment (the member left the course): not started, or overdue.
-    no_enrolment = Value(OVERDUE if cohort_late else NOT_STARTED)
+    return Case(
+        When(completed_at__isnull=False, then=Value(COMPLETED)),
+        When(due_at__lt=now, then=Value(OVERDUE)),
+        When(lessons_completed__gt=0, then=Value(IN_PROGRESS)),
+        default=Value(NOT_STARTED),
+    )
+
+
+def no_enrolment_status(cohort_late):
+    """The status of a member without an active enrolment (they left the course): not
+    started, or overdue."""
+    return OVERDUE if cohort_late else NOT_STARTED
+
+
+def status_expression(course_id, cohort_late, now):
+    """The row's status code. `cohort_late`: whether the cohort's due date has passed."""
+    code = enrolment_status(cohort_late, now)
+    no_enrolment = Value(no_enrolment_status(cohort_late))
     return Coalesce(
         _current_value(course_id, code, IntegerField()), no_enrolment, output_field=IntegerField()
     )
 
 
-def progress_expression(course_id):
-    """Percentage of the course done; 100 once completed, 0 without an enrolment."""
-    percent = Case(
+def enrolment_progress():
+    """An enrolment's percentage done (an expression on Enrolment); 100 once completed."""
+    return Case(
         When(completed_at__isnull=False, then=Value(100)),
         default=F("progress_percent"),
         output_field=IntegerField(),
     )
-    return Coalesce(_current_value(course_id, percent, IntegerField()), Value(0))
 
 
-def time_on_task_expression(course_id):
-    """Seconds recorded on the lessons of the member's current enrolment (None without one)."""
+def progress_expression(course_id):
+    """Percentage of the course done; 100 once completed, 0 without an enrolment."""
+    return Coalesce(_current_value(course_id, enrolment_progress(), IntegerField()), Value(0))
+
+
+def enrolment_time_on_task():
+    """Seconds recorded on an enrolment's lessons (an expression on Enrolment)."""
     spent = (
         LessonProgress.objects.filter(enrolment_id=OuterRef("pk"))
         .order_by()
@@ -231,7 +247,12 @@ def time_on_task_expression(course_id):
         .annotate(seconds=Sum("time_spent_seconds"))
         .values("seconds")
     )
-    return _current_value(course_id, Coalesce(Subquery(spent), Value(0)), IntegerField())
+    return Coalesce(Subquery(spent), Value(0))
+
+
+def time_on_task_expression(course_id):
+    """Seconds recorded on the lessons of the member's current enrolment (None without one)."""
+    return _current_value(course_id, enrolment_time_on_task(), IntegerField())
 
 
 def _passes_this_cycle(course_id, quiz_ids):
@@ -379,7 +400,12 @@ class CohortReport:
         if self.filters.search or not self.filters.shows_members or self.course is None:
             return ids
         code = self.filters.status_code
-        return KnownCount(ids, summary.members if code is None else summary.counts[code])
+        count = summary.members if code is None else summary.counts[code]
+        if code is None and self.filters.sort_key in ("name", "email"):
+            # Pages of the whole cohort in name or email order: the sort reads every member.
+            order = summary_cache.order_key(self.cohort.pk, self.filters.sort)
+            return KnownCount(ids, count, order_key=order)
+        return KnownCount(ids, count)
 
     def _with_columns(self, queryset):
         course_id = self.course_id
@@ -419,15 +445,91 @@ class CohortReport:
         )
 
     def rows_for(self, ids):
-        """The table's rows for a page of membership ids, in that order (one query)."""
+        """The table's rows for a page of membership ids, in that order: the same columns
+        as _with_columns (which the export of all rows uses), in two queries that are much
+        quicker to build than its one: the members with their current enrolment's id, then
+        those enrolments."""
         ids = list(ids)
         if not ids:
             return []
-        by_id = {
-            row["pk"]: self.decorate(row)
-            for row in self._with_columns(self.memberships().filter(pk__in=ids))
+        course_id = self.course_id
+        members = list(
+            self.memberships()
+            .filter(pk__in=ids)
+            .annotate(
+                enrolment_id=Subquery(_current_enrolments(course_id).values("pk")[:1]),
+                full_name=full_name_expression(),
+                quizzes_passed=quizzes_passed_expression(self.quiz_ids, course_id),
+                certificate_state=certificate_state_expression(course_id, self.now),
+                certificate_expires_at=Subquery(_certificates(course_id).values("expires_at")[:1]),
+            )
+            .values(*self.MEMBER_FIELDS)
+        )
+        enrolment_ids = [row["enrolment_id"] for row in members if row["enrolment_id"]]
+        enrolments = {
+            row.pop("pk"): row
+            for row in Enrolment.objects.filter(pk__in=enrolment_ids)
+            .annotate(
+                status_code=enrolment_status(self.cohort_late, self.now),
+                progress=enrolment_progress(),
+                time_on_task=enrolment_time_on_task(),
+            )
+            .values(*self.ENROLMENT_FIELDS)
         }
+        no_enrolment = {
+            "status_code": no_enrolment_status(self.cohort_late),
+            "progress": 0,
+            "lessons_completed": None,
+            "lessons_total": None,
+            "last_activity": None,
+            "completed_at": None,
+            "enrolment_due_at": None,
+            "time_on_task": None,
+        }
+        by_id = {}
+        for row in members:
+            enrolment = enrolments.get(row.pop("enrolment_id"))
+            if enrolment is None:
+                row.update(no_enrolment)
+            else:
+                row.update(
+                    status_code=enrolment["status_code"],
+                    progress=enrolment["progress"],
+                    lessons_completed=enrolment["lessons_completed"],
+                    lessons_total=enrolment["lessons_total"],
+                    last_activity=enrolment["last_activity_at"],
+                    completed_at=enrolment["completed_at"],
+                    enrolment_due_at=enrolment["due_at"],
+                    time_on_task=enrolment["time_on_task"],
+                )
+            by_id[row["pk"]] = self.decorate(row)
         return [by_id[pk] for pk in ids if pk in by_id]
+
+    MEMBER_FIELDS = (
+        "pk",
+        "user_id",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "joined_at",
+        "last_reminded_at",
+        "enrolment_id",
+        "full_name",
+        "quizzes_passed",
+        "certificate_state",
+        "certificate_expires_at",
+    )
+    ENROLMENT_FIELDS = (
+        "pk",
+        "status_code",
+        "progress",
+        "lessons_completed",
+        "lessons_total",
+        "last_activity_at",
+        "completed_at",
+        "due_at",
+        "time_on_task",
+    )
 
     def all_rows(self):
         """Every row matching the filters, sorted, with every column (for the export; iterate
@@ -464,21 +566,27 @@ class CohortReport:
             queryset = queryset.filter(Q(email__icontains=term) | Q(name__icontains=term))
         return queryset.order_by("email", "pk")
 
+    def paged_invitations(self, summary):
+        """invitations(), counted from the summary when it already knows the number."""
+        invitations = self.invitations()
+        if self.filters.search or not self.filters.shows_invitations:
+            return invitations
+        return KnownCount(invitations, summary.counts[INVITED])
+
     # Summary.
 
     def summary(self):
-        """Counts for the whole cohort in the selected course (filters do not apply): two
-        queries. Returns a Summary, whose figures are hidden below the minimum group size."""
-        counts = dict.fromkeys(STATUS_LABELS, 0)
-        quiz_passed = certificates = 0
+        """Counts for the whole cohort in the selected course (filters do not apply): from
+        the cache (`summary_cache`), or two to four queries. Returns a Summary, whose figures
+        are hidden below the minimum group size."""
         if self.course is not None:
-            queryset = self._summary_queryset()
-            for group in queryset:
-                counts[group["status_code"]] += group["n"]
-                quiz_passed += group["quiz_passed"]
-                certificates += group["certificates"]
+            figures = self._course_figures()
+            counts = {code: figures["counts"].get(code, 0) for code in STATUS_LABELS}
+            quiz_passed, certificates = figures["quiz_passed"], figures["certificates"]
             members = sum(counts.values())
         else:
+            counts = dict.fromkeys(STATUS_LABELS, 0)
+            quiz_passed = certificates = 0
             members = self.memberships().count()
         counts[INVITED] = self.cohort.invitations.pending().count()
         return Summary(
@@ -489,6 +597,45 @@ class CohortReport:
             certificates=certificates,
             minimum=min_group_size(),
         )
+
+    def _course_figures(self):
+        """Members by status, quiz passes and valid certificates in the course: cached until
+        a member's progress or the membership changes, or a due date or expiry passes."""
+        key = summary_cache.entry_key(self.cohort.pk, self.course_id, self.quiz_ids)
+        figures = summary_cache.get(key, self.now)
+        if figures is not None:
+            return figures
+        counts = {}
+        quiz_passed = certificates = 0
+        for group in self._summary_queryset():
+            counts[group["status_code"]] = counts.get(group["status_code"], 0) + group["n"]
+            quiz_passed += group["quiz_passed"]
+            certificates += group["certificates"]
+        figures = {"counts": counts, "quiz_passed": quiz_passed, "certificates": certificates}
+        summary_cache.put(key, figures, self.now, self._figures_change_at())
+        return figures
+
+    def _figures_change_at(self):
+        """The first moment after now when the figures may change with nobody doing anything:
+        the cohort's due date, or a member's enrolment due date or certificate expiry (an
+        earlier moment than needed is harmless). Two small queries."""
+        moments = []
+        if not self.cohort_late and self.cohort.due_at is not None:
+            moments.append(self.cohort.due_at)
+        members = self.memberships().values("user_id")
+        due = (
+            Enrolment.objects.active()
+            .filter(course_id=self.course_id, user_id__in=members)
+            .filter(completed_at__isnull=True, due_at__gte=self.now)
+            .aggregate(first=Min("due_at"))["first"]
+        )
+        expiry = (
+            Certificate.objects.filter(course_id=self.course_id, user_id__in=members)
+            .filter(revoked_at__isnull=True, expires_at__gte=self.now)
+            .aggregate(first=Min("expires_at"))["first"]
+        )
+        moments += [moment for moment in (due, expiry) if moment is not None]
+        return min(moments) if moments else None
 
     def _summary_queryset(self):
         if self.quiz_ids:
@@ -522,9 +669,10 @@ class CohortReport:
 class KnownCount:
     """A queryset whose length is already known, for Paginator (it calls count() and slices)."""
 
-    def __init__(self, queryset, count):
+    def __init__(self, queryset, count, order_key=None):
         self.queryset = queryset
         self._count = count
+        self.order_key = order_key  # pages of ids are cached under this key (summary_cache)
 
     def count(self):
         return self._count
@@ -533,6 +681,8 @@ class KnownCount:
         return self._count
 
     def __getitem__(self, index):
+        if self.order_key is not None and isinstance(index, slice) and index.step is None:
+            return summary_cache.ids_page(self.order_key, self.queryset, index.start, index.stop)
         return self.queryset[index]
 
 

@@ -5,6 +5,7 @@ organisations is a 404. The queries are built in `reports`; each page uses a fix
 them whatever the size of the cohort.
 """
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -12,9 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext, gettext_lazy
 
 from courses import audit
 from courses.cohorts import reports
@@ -111,6 +116,78 @@ def _columns(filters):
     return columns
 
 
+# A stand-in for the last URL argument: each row's link is the URL reversed once per page with
+# this number replaced, rather than a {% url %} per row.
+_PLACEHOLDER = 918273645
+
+
+def _url_for_each(name, *args):
+    """A function of a primary key giving reverse(name, args=[*args, pk]), reversing once."""
+    head, _found, tail = reverse(name, args=[*args, _PLACEHOLDER]).rpartition(str(_PLACEHOLDER))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _day_formatter():
+    """value|date:"j M Y" (in the current time zone, as the template filter does),
+    formatted once per day shown."""
+    days = {}
+
+    def day(value):
+        if not value:
+            return ""
+        value = template_localtime(value)
+        key = value.date() if isinstance(value, datetime) else value
+        if key not in days:
+            days[key] = date_filter(value, "j M Y")
+        return days[key]
+
+    return day
+
+
+def _with_display(rows, invitations, cohort):
+    """What the table shows of each row, prepared once per page: links, dates and the
+    sentences with numbers (same messages as the template's, translated once)."""
+    day = _day_formatter()
+    member_url = _url_for_each("courses:cohort_member", cohort.public_id)
+    remind_url = _url_for_each("courses:cohort_member_remind", cohort.public_id)
+    remove_url = _url_for_each("courses:cohort_member_remove", cohort.public_id)
+    lessons = gettext("%(done)s of %(total)s lessons")
+    time_on_task = gettext("Time on task: %(time)s")
+    passed = gettext("%(passed)s of %(total)s passed")
+    for row in rows:
+        row["member_url"] = member_url(row["user_id"])
+        row["remind_url"] = remind_url(row["user_id"])
+        row["remove_url"] = remove_url(row["user_id"])
+        row["label"] = row["name"] or row["user__email"]
+        row["due_text"] = day(row["due_at"])
+        row["is_completed"] = row["status"] == EnrolmentStatus.COMPLETED
+        row["completed_text"] = day(row["completed_at"])
+        row["activity_text"] = day(row["last_activity"])
+        row["certificate_expired"] = row["certificate_state"] == CertificateStatus.EXPIRED
+        row["certificate_expires_text"] = day(row["certificate_expires_at"])
+        if row["enrolled"]:
+            row["lessons_text"] = _sentence(
+                lessons, done=row["lessons_completed"], total=row["lessons_total"]
+            )
+            row["time_text"] = _sentence(time_on_task, time=row["time_on_task_text"])
+        if row["quizzes_total"]:
+            row["quizzes_text"] = _sentence(
+                passed, passed=row["quizzes_passed"], total=row["quizzes_total"]
+            )
+    cancel_url = _url_for_each("courses:cohort_invitation_cancel", cohort.public_id)
+    resend_url = _url_for_each("courses:cohort_invitation_resend", cohort.public_id)
+    for invitation in invitations:
+        invitation.cancel_url = cancel_url(invitation.pk)
+        invitation.resend_url = resend_url(invitation.pk)
+        invitation.created_text = day(invitation.created_at)
+    return rows
+
+
+def _sentence(message, **values):
+    """As {% blocktranslate with … %}: the translated message with its values escaped."""
+    return mark_safe(message % {key: conditional_escape(value) for key, value in values.items()})  # noqa: S308
+
+
 def _report_for(request, cohort):
     courses = list(cohort.courses.order_by("title", "pk").only("id", "title", "path", "depth"))
     filters = reports.Filters.from_query(request.GET, courses)
@@ -129,7 +206,7 @@ def cohort_report(request, cohort_id):
             request.GET.get("page")
         )
         rows = report.rows_for(page.object_list)
-        invitations = Paginator(report.invitations(), reports.PAGE_SIZE).get_page(
+        invitations = Paginator(report.paged_invitations(summary), reports.PAGE_SIZE).get_page(
             request.GET.get("ipage")
         )
         invitations.object_list = list(invitations.object_list)
@@ -138,6 +215,7 @@ def cohort_report(request, cohort_id):
             row = delivery.get(invitation_key(invitation))
             invitation.undelivered = row is not None and row.undelivered
         answers = reports.recent_answers(cohort)
+    _with_display(rows, invitations.object_list, cohort)
     manager_actions = can_manage(request.user, cohort)
     query = filters.as_query()
     context = {
