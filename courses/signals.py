@@ -21,3 +21,10 @@ lesson_first_opened = Signal()
 # Arguments: certificate.
 certificate_issued = Signal()
 certificate_revoked = Signal()
+
+# Sent when a learner leaves a course (their progress is kept). Arguments: enrolment.
+unenrolled = Signal()
+
+# Sent when stored progress was recomputed in bulk for a course's enrolments (its lessons
+# changed). Arguments: course_id.
+progress_recomputed = Signal()

@@ -35,6 +35,7 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.permissions import policy_registry
 
 from courses import audit
+from courses.cohorts.reports import summary_cache
 from courses.models import Certificate, CertificateStatus, CoursePage
 from courses.signals import certificate_revoked
 from quizzes import converters
@@ -290,6 +291,7 @@ class CertificateRevokeView(
                 revoked_at=now, revoked_reason=reason
             )
             if revoked:
+                summary_cache.forget_courses([self.object.course_id])
                 self.object.revoked_at, self.object.revoked_reason = now, reason
                 audit.record(self.object, REVOKE_ACTION, self.request.user, reason=reason)
                 certificate = self.object
@@ -351,6 +353,7 @@ class CertificateRestoreView(CertificateRevokeView):
                 revoked_at=None, revoked_reason=""
             )
             if restored:
+                summary_cache.forget_courses([self.object.course_id])
                 self.object.revoked_at, self.object.revoked_reason = None, ""
                 audit.record(
                     self.object,

@@ -190,7 +190,12 @@ def export_user_data(user):
 def erase_user_data(user):
     """Delete the learner's progress and reflections before their account is deleted.
     Certificates stay as minimal verification records: code, course and dates, no name."""
-    Certificate.objects.filter(user=user).update(user=None, enrolment=None, name_on_certificate="")
+    from courses.cohorts.reports import summary_cache
+
+    certificates = Certificate.objects.filter(user=user)
+    summary_cache.forget_courses(certificates.values_list("course_id", flat=True))
+    summary_cache.forget_people()
+    certificates.update(user=None, enrolment=None, name_on_certificate="")
     Reflection.objects.filter(user=user).delete()
     Enrolment.objects.filter(user=user).delete()  # lesson progress goes with it
     CohortMembership.objects.filter(user=user).delete()

@@ -22,7 +22,13 @@ from wagtail.models import Page
 
 from courses.models import CohortMembership, Enrolment, LessonPage, LessonProgress, ModulePage
 from courses.models import jurisdictions as where
-from courses.signals import course_completed, enrolled, lesson_completed, lesson_first_opened
+from courses.signals import (
+    course_completed,
+    enrolled,
+    lesson_completed,
+    lesson_first_opened,
+    unenrolled,
+)
 
 # Time spent on a lesson is the time between opening it and completing it, capped so that a
 # lesson left open overnight does not count as hours of study.
@@ -383,6 +389,7 @@ def completion_summary(user, enrolment):
 
 def unenrol(enrolment):
     """Leave the course. Progress and history are kept; enrolling again resumes."""
+    unenrolled.send(sender=Enrolment, enrolment=enrolment)
     Enrolment.objects.filter(pk=enrolment.pk, unenrolled_at__isnull=True).update(
         unenrolled_at=timezone.now()
     )

@@ -88,6 +88,10 @@ def recompute_course_progress(course_id):
     while True:
         batch = list(open_ids.filter(pk__gt=after).values_list("pk", flat=True)[:BATCH_SIZE])
         if not batch:
+            if changed:
+                from courses.signals import progress_recomputed
+
+                progress_recomputed.send(sender=CoursePage, course_id=course_id)
             return changed
         changed += _recompute_batch(course_id, lessons, batch)
         after = batch[-1]

@@ -124,8 +124,13 @@ def put(key, figures, now, until):
 
 
 def on_progress(sender, enrolment, **kwargs):
-    """lesson_completed, course_completed (sent after commit)."""
+    """lesson_completed, course_completed (sent after commit), unenrolled."""
     forget_courses([enrolment.course_id])
+
+
+def on_recompute(sender, course_id, **kwargs):
+    """progress_recomputed: a course's lessons changed and its progress was recomputed."""
+    forget_courses([course_id])
 
 
 def on_attempt(sender, attempt, **kwargs):
@@ -169,12 +174,19 @@ def connect():
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from courses.models import Certificate, Cohort, CohortMembership, Enrolment
-    from courses.signals import course_completed, lesson_completed
+    from courses.signals import (
+        course_completed,
+        lesson_completed,
+        progress_recomputed,
+        unenrolled,
+    )
     from quizzes.signals import attempt_submitted
 
     uid = "courses_cohort_summary"
     lesson_completed.connect(on_progress, dispatch_uid=f"{uid}_lesson")
     course_completed.connect(on_progress, dispatch_uid=f"{uid}_course")
+    unenrolled.connect(on_progress, dispatch_uid=f"{uid}_unenrolled")
+    progress_recomputed.connect(on_recompute, dispatch_uid=f"{uid}_recomputed")
     attempt_submitted.connect(on_attempt, dispatch_uid=f"{uid}_attempt")
     for model in (Enrolment, Certificate):
         for signal in (post_save, post_delete):

@@ -256,3 +256,25 @@ class TestQueryCounts:
         with django_assert_max_num_queries(17 + JIT_OFF):
             response = client.get(url + "?q=p0&sort=-progress&status=not_started")
         assert response.status_code == 200
+
+
+def test_revoking_and_restoring_a_certificate_show_at_once(
+    client, admin_client, manager, cohort, course, members, django_capture_on_commit_callbacks
+):
+    enrolment = Enrolment.objects.get(user=members[0], course=course[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in course[1]:
+            progress.complete_lesson(enrolment, lesson)
+    certificate = Certificate.objects.get(enrolment=enrolment)
+    client.force_login(manager)
+    assert figures(client, cohort)["Holding a valid certificate"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("certificates:revoke", args=[certificate.pk]), {"reason": "Issued in error."}
+        )
+    assert figures(client, cohort)["Holding a valid certificate"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("certificates:restore", args=[certificate.pk]), {"reason": "It was right."}
+        )
+    assert figures(client, cohort)["Holding a valid certificate"] == 1
