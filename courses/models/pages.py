@@ -208,7 +208,12 @@ class CoursePage(Page):
 
     def get_outline(self):
         """Live modules with their live lessons, in tree order: two queries in all."""
-        modules = list(ModulePage.objects.child_of(self).live().order_by("path"))
+        modules = list(
+            ModulePage.objects.child_of(self)
+            .live()
+            .order_by("path")
+            .only("id", "title", "slug", "path", "depth", "url_path", "live", "locale_id")
+        )
         lessons = (
             LessonPage.objects.descendant_of(self)
             .live()
@@ -234,9 +239,10 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.learning import services as progress
+        from courses.learning.outline import course_outline_html, urls_below
 
         context = super().get_context(request, *args, **kwargs)
-        outline = self.get_outline()
+        outline = progress.cached_course_outline(self)
         lessons = [lesson for _, module_lessons in outline for lesson in module_lessons]
         enrolment = progress.current_enrolment(request.user, self)
         completed = progress.completed_lesson_ids(enrolment)
@@ -253,6 +259,11 @@ class CoursePage(Page):
             states = {lesson.state for lesson in module_lessons}
             module.state = states.pop() if len(states) == 1 else "in_progress"
         context["outline"] = outline
+        context["outline_html"] = course_outline_html(
+            outline,
+            urls_below(self, [*(module for module, _ in outline), *lessons], request),
+            enrolled=enrolment is not None,
+        )
         context["lesson_count"] = len(lessons)
         context["enrolment"] = enrolment
         context["awaiting_name"] = (
@@ -419,6 +430,7 @@ class LessonPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.learning import services as progress
+        from courses.learning.outline import course_contents_html, urls_below
         from courses.models.reflections import Reflection
 
         context = super().get_context(request, *args, **kwargs)
@@ -461,6 +473,10 @@ class LessonPage(Page):
                 locked,
                 with_states=enrolment is not None,
                 titles=titles,
+            )
+            # Rendered once, shown twice (the phone disclosure and the wide-screen sidebar).
+            context["course_contents_html"] = course_contents_html(
+                context["course_contents"], urls_below(course, siblings, request)
             )
         context["previous_lesson"] = previous_lesson
         context["next_lesson"] = next_lesson
