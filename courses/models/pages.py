@@ -52,30 +52,29 @@ class CourseIndexPage(Page):
         verbose_name = _("course index page")
 
     def route(self, request, path_components):
-        """Find a course, module or lesson by its URL path in one query (plus one per page
-        type), rather than two queries per level; every page on the way must be live."""
-        if not path_components:
+        """Find a course, module or lesson by its URL path with one query per level, each for
+        the page type that level holds (no query for page types); every page on the way must
+        be live. Anything unusual (a missing page, another page type) is left to Wagtail."""
+        levels = (CoursePage, ModulePage, LessonPage)
+        if not path_components or len(path_components) > len(levels):
             return super().route(request, path_components)
-        url_paths = [
-            self.url_path + "/".join(path_components[:n]) + "/"
-            for n in range(1, len(path_components) + 1)
-        ]
-        pages = list(
-            Page.objects.filter(path__startswith=self.path, url_path__in=url_paths)
-            .order_by("depth")
-            .specific()
-        )
-        parent = self
-        for page in pages:
-            if page.depth != parent.depth + 1 or not page.path.startswith(parent.path):
-                # Not one chain of pages (an unusual tree): let Wagtail route level by level.
+        parent, pages = self, []
+        for depth, model in enumerate(levels[: len(path_components)], start=1):
+            url_path = self.url_path + "/".join(path_components[:depth]) + "/"
+            page = (
+                model.objects.filter(
+                    path__startswith=parent.path, depth=parent.depth + 1, url_path=url_path
+                )
+                .order_by()
+                .first()
+            )
+            if page is None:
                 return super().route(request, path_components)
+            if not page.live:
+                raise Http404
             page._cached_parent_obj = parent
+            pages.append(page)
             parent = page
-        if len(pages) != len(path_components):
-            return super().route(request, path_components)
-        if not all(page.live for page in pages):
-            raise Http404
         page = pages[-1]
         if isinstance(page, (ModulePage, LessonPage)):
             page.__dict__["course"] = pages[0]
@@ -245,6 +244,11 @@ class CoursePage(Page):
         outline = progress.cached_course_outline(self)
         lessons = [lesson for _, module_lessons in outline for lesson in module_lessons]
         enrolment = progress.current_enrolment(request.user, self)
+        if enrolment is not None and enrolment.next_lesson_id:
+            # The resume link's lesson, from the outline rather than one more query.
+            by_id = {lesson.pk: lesson for lesson in lessons}
+            if enrolment.next_lesson_id in by_id:
+                enrolment.next_lesson = by_id[enrolment.next_lesson_id]
         completed = progress.completed_lesson_ids(enrolment)
         locked = progress.locked_lesson_ids(self, lessons, completed) if enrolment else set()
         for lesson in lessons:
