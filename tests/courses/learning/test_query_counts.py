@@ -47,23 +47,23 @@ class TestLearnerPageQueryCounts:
         progress.enrol(learner, course)
         client.force_login(learner)
         client.get(lessons[3].url)
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(14):
             response = client.get(lessons[3].url)
         assert response.status_code == 200
         assert response.content.decode().count("Lesson 1.") >= lessons_per_module
         # Opening a lesson for the first time records it: a few writes more, still constant.
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(18):
             client.get(lessons[4].url)
 
     def test_course_and_module_pages(self, client, big_course, django_assert_max_num_queries):
         course, lessons, _ = big_course
         client.get(course.url)
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(12):
             response = client.get(course.url)
         assert response.content.decode().count("state state--done") == 5
         module_url = lessons[12].get_parent().url
         client.get(module_url)
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(14):
             response = client.get(module_url)
         assert "Lesson 2.3" in response.content.decode()
 
