@@ -92,7 +92,9 @@ def course_outline_html(outline, urls, enrolled):
     """The course page's outline: each live module (with its state once enrolled) and its
     lessons, from `CoursePage.get_outline` with `state` set on modules and lessons."""
     if not outline:
-        return mark_safe('<ol class="outline"><li>This course has no published modules yet.</li></ol>')
+        return mark_safe(
+            '<ol class="outline"><li>This course has no published modules yet.</li></ol>'
+        )
     lessons_class = "outline__lessons" if enrolled else "outline__lessons outline__lessons--plain"
     parts = ['<ol class="outline">']
     for module, lessons in outline:
