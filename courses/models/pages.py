@@ -237,8 +237,8 @@ class CoursePage(Page):
         return [(module, by_module[module.path]) for module in modules]
 
     def get_context(self, request, *args, **kwargs):
+        from courses.content.outline import course_outline_html, urls_below
         from courses.learning import services as progress
-        from courses.learning.outline import course_outline_html, urls_below
 
         context = super().get_context(request, *args, **kwargs)
         outline = progress.cached_course_outline(self)
@@ -433,8 +433,8 @@ class LessonPage(Page):
         return {child.id for child in self.body if child.block_type == "reflection"}
 
     def get_context(self, request, *args, **kwargs):
+        from courses.content.outline import course_contents_html, urls_below
         from courses.learning import services as progress
-        from courses.learning.outline import course_contents_html, urls_below
         from courses.models.reflections import Reflection
 
         context = super().get_context(request, *args, **kwargs)
