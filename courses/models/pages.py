@@ -37,6 +37,20 @@ class Audience(index.Indexed, models.Model):
         return self.name
 
 
+# The module's fields a lesson page uses (others load if something asks for them).
+ROUTE_MODULE_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "live",
+    "locale_id",
+    "content_type_id",
+)
+
+
 class CourseIndexPage(Page):
     """Lists the published courses. Courses can only be created under it."""
 
@@ -61,13 +75,14 @@ class CourseIndexPage(Page):
         parent, pages = self, []
         for depth, model in enumerate(levels[: len(path_components)], start=1):
             url_path = self.url_path + "/".join(path_components[:depth]) + "/"
-            page = (
-                model.objects.filter(
-                    path__startswith=parent.path, depth=parent.depth + 1, url_path=url_path
-                )
-                .order_by()
-                .first()
+            pages_here = model.objects.filter(
+                path__startswith=parent.path, depth=parent.depth + 1, url_path=url_path
             )
+            if model is ModulePage and depth < len(path_components):
+                # On the way to a lesson the module only names the breadcrumb.
+                pages_here = pages_here.only(*ROUTE_MODULE_FIELDS)
+            # A URL path is unique in the tree: no ordering needed.
+            page = next(iter(pages_here.order_by()[:1]), None)
             if page is None:
                 return super().route(request, path_components)
             if not page.live:
