@@ -13,6 +13,7 @@ sys.path and they import it as `_setup`:
         _setup.print_report(rows)
 """
 
+import argparse
 import contextlib
 import math
 import os
@@ -167,6 +168,71 @@ def print_report(results, iterations):
     print()
     print(f"{iterations} iterations per request after warm-up; queries: max over iterations.")
     print(environment_line())
+
+
+# --- Command line -----------------------------------------------------------------------
+
+
+def argument_parser(doc):
+    """An argument parser described by the first paragraph of a benchmark's docstring."""
+    return argparse.ArgumentParser(description=doc.split("\n\n")[0])
+
+
+def require_at_least(parser, args, minimum, *names):
+    """Stop with a usage error unless each named option is at least `minimum`."""
+    if any(getattr(args, name) < minimum for name in names):
+        options = ", ".join("--" + name.replace("_", "-") for name in names)
+        parser.error(f"{options}: each must be at least {minimum}")
+
+
+# --- Seeding ----------------------------------------------------------------------------
+
+
+def bulk_cohort_members(cohort, count, *, password, joined_at, email, last_name, first_name):
+    """`count` people (bulk-created), each a member of `cohort` by upload. `email` and
+    `last_name` are format strings of `n`; `first_name(n)` gives each first name. `password`
+    is an already-hashed password. Returns the people, in order."""
+    from django.contrib.auth import get_user_model
+
+    from courses.models import CohortMembership, MembershipSource
+
+    User = get_user_model()
+    people = User.objects.bulk_create(
+        (
+            User(
+                email=email.format(n=n),
+                first_name=first_name(n),
+                last_name=last_name.format(n=n),
+                password=password,
+            )
+            for n in range(count)
+        ),
+        batch_size=2_000,
+    )
+    CohortMembership.objects.bulk_create(
+        (
+            CohortMembership(
+                cohort=cohort, user=person, source=MembershipSource.UPLOAD, joined_at=joined_at
+            )
+            for person in people
+        ),
+        batch_size=2_000,
+    )
+    return people
+
+
+def bulk_enrolments(course, cohort, people, fields):
+    """One enrolment (cycle 1) in the course, through the cohort, for each person, bulk-created;
+    `fields(n, person)` gives the rest of its fields (stored progress, dates). Returns them."""
+    from courses.models import Enrolment
+
+    return Enrolment.objects.bulk_create(
+        (
+            Enrolment(user=person, course=course, cycle=1, cohort=cohort, **fields(n, person))
+            for n, person in enumerate(people)
+        ),
+        batch_size=2_000,
+    )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ SQLite by default; PostgreSQL with DATABASE_URL (a `test_` prefixed database is 
 dropped). See docs/performance.md.
 """
 
-import argparse
 import random
 import sys
 import time
@@ -39,7 +38,7 @@ EXPORT_TARGET_S = 10
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = _setup.argument_parser(__doc__)
     parser.add_argument(
         "--iterations", type=int, default=20, help="timed requests of each kind (default 20)"
     )
@@ -48,8 +47,8 @@ def parse_args(argv):
         "--warmup", type=int, default=2, help="untimed requests of each kind first (default 2)"
     )
     args = parser.parse_args(argv)
-    if args.iterations < 1 or args.exports < 1 or args.warmup < 0:
-        parser.error("--iterations and --exports must be at least 1, --warmup at least 0")
+    _setup.require_at_least(parser, args, 1, "iterations", "exports")
+    _setup.require_at_least(parser, args, 0, "warmup")
     return args
 
 
@@ -63,10 +62,7 @@ def seed():
     from courses.models import (
         Certificate,
         CohortInvitation,
-        CohortMembership,
-        Enrolment,
         LessonPage,
-        MembershipSource,
     )
     from quizzes.models import Attempt
     from tests import factories
@@ -92,6 +88,7 @@ def seed():
     manager = User.objects.create(
         email="manager@example.org", first_name="Maya", last_name="Manager", password=password
     )
+    factories.verify_email(manager)  # a manager role takes effect once the address is verified
     organisation = factories.make_organisation(name="Bench Constabulary", managers=[manager])
     cohort = factories.make_cohort(
         course,
@@ -101,29 +98,14 @@ def seed():
     )
 
     with _setup.stopwatch(f"  {MEMBERS:,} learners and memberships"):
-        learners = User.objects.bulk_create(
-            (
-                User(
-                    email=f"learner{n:05d}@example.org",
-                    first_name=rng.choice(["Alex", "Sam", "Jo", "Priya", "Tomasz", "Aisha"]),
-                    last_name=f"Learner{n:05d}",
-                    password=password,
-                )
-                for n in range(MEMBERS)
-            ),
-            batch_size=2_000,
-        )
-        CohortMembership.objects.bulk_create(
-            (
-                CohortMembership(
-                    cohort=cohort,
-                    user=learner,
-                    source=MembershipSource.UPLOAD,
-                    joined_at=now - timedelta(days=40),
-                )
-                for learner in learners
-            ),
-            batch_size=2_000,
+        learners = _setup.bulk_cohort_members(
+            cohort,
+            MEMBERS,
+            password=password,
+            joined_at=now - timedelta(days=40),
+            email="learner{n:05d}@example.org",
+            last_name="Learner{n:05d}",
+            first_name=lambda n: rng.choice(["Alex", "Sam", "Jo", "Priya", "Tomasz", "Aisha"]),
         )
         CohortInvitation.objects.bulk_create(
             CohortInvitation(cohort=cohort, email=f"invited{n:04d}@example.org")
@@ -136,34 +118,32 @@ def seed():
         counts.append(0 if roll < 0.1 else LESSONS if roll > 0.8 else rng.randint(1, LESSONS - 1))
 
     with _setup.stopwatch(f"  {MEMBERS:,} enrolments with stored progress"):
-        enrolments = Enrolment.objects.bulk_create(
-            (
-                Enrolment(
-                    user=learner,
-                    course=course,
-                    cycle=1,
-                    cohort=cohort,
-                    # A tenth of those part-way have an earlier personal due date, now past.
-                    due_at=(
-                        now - timedelta(days=3)
-                        if 0 < k < LESSONS and rng.random() < 0.1
-                        else cohort.due_at
-                    ),
-                    lessons_completed=k,
-                    lessons_total=LESSONS,
-                    progress_percent=100 * k // LESSONS,
-                    next_lesson_id=lessons[k].id if k < LESSONS else None,
-                    completed_at=now - timedelta(days=rng.randint(0, 30)) if k == LESSONS else None,
-                    last_activity_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 30))
-                    if k
-                    else None,
-                )
-                for learner, k in zip(learners, counts, strict=True)
-            ),
-            batch_size=2_000,
-        )
+
+        def progress_fields(n, _learner):
+            k = counts[n]
+            return {
+                # A tenth of those part-way have an earlier personal due date, now past.
+                "due_at": (
+                    now - timedelta(days=3)
+                    if 0 < k < LESSONS and rng.random() < 0.1
+                    else cohort.due_at
+                ),
+                "lessons_completed": k,
+                "lessons_total": LESSONS,
+                "progress_percent": 100 * k // LESSONS,
+                "next_lesson_id": lessons[k].id if k < LESSONS else None,
+                "completed_at": (
+                    now - timedelta(days=rng.randint(0, 30)) if k == LESSONS else None
+                ),
+                "last_activity_at": (
+                    now - timedelta(minutes=rng.randint(0, 60 * 24 * 30)) if k else None
+                ),
+            }
+
+        enrolments = _setup.bulk_enrolments(course, cohort, learners, progress_fields)
 
     with _setup.stopwatch("  certificates and quiz attempts"):
+        names = {learner.pk: f"{learner.first_name} {learner.last_name}" for learner in learners}
         Certificate.objects.bulk_create(
             (
                 Certificate(
@@ -171,6 +151,7 @@ def seed():
                     user_id=enrolment.user_id,
                     course=course,
                     course_title=course.title,
+                    name_on_certificate=names[enrolment.user_id],
                     issued_at=enrolment.completed_at,
                     expires_at=enrolment.completed_at + timedelta(days=rng.choice([30, 365])),
                 )

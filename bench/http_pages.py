@@ -36,6 +36,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import _setup
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
@@ -44,7 +46,7 @@ MEMBERS = 10_000
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = _setup.argument_parser(__doc__)
     parser.add_argument("--rounds", type=int, default=12, help="interleaved rounds (default 12)")
     parser.add_argument(
         "--slice", type=int, default=40, help="requests per page per round (default 40)"
@@ -63,8 +65,7 @@ def parse_args(argv):
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
-    if min(args.rounds, args.slice, args.concurrency, args.workers) < 1:
-        parser.error("--rounds, --slice, --concurrency and --workers must be at least 1")
+    _setup.require_at_least(parser, args, 1, "rounds", "slice", "concurrency", "workers")
     return args
 
 
@@ -112,7 +113,7 @@ def seed(members, load_learners=0):
     from django.utils import timezone
 
     from courses.learning import services as learning
-    from courses.models import CohortMembership, Enrolment, LessonPage, MembershipSource
+    from courses.models import LessonPage
     from quizzes import services as quizzes
     from tests import factories
 
@@ -164,46 +165,26 @@ def seed(members, load_learners=0):
     organisation = factories.make_organisation(name="Bench Constabulary", managers=[manager])
     cohort = factories.make_cohort(big, organisation=organisation, name="All staff")
     now = timezone.now()
-    people = User.objects.bulk_create(
-        (
-            User(
-                email=f"member{n:05d}@example.org",
-                first_name="Sam",
-                last_name=f"Member{n:05d}",
-                password=password,
-            )
-            for n in range(members)
-        ),
-        batch_size=2_000,
+    people = _setup.bulk_cohort_members(
+        cohort,
+        members,
+        password=password,
+        joined_at=now - timedelta(days=10),
+        email="member{n:05d}@example.org",
+        last_name="Member{n:05d}",
+        first_name=lambda n: "Sam",
     )
-    CohortMembership.objects.bulk_create(
-        (
-            CohortMembership(
-                cohort=cohort,
-                user=person,
-                source=MembershipSource.UPLOAD,
-                joined_at=now - timedelta(days=10),
-            )
-            for person in people
-        ),
-        batch_size=2_000,
-    )
-    Enrolment.objects.bulk_create(
-        (
-            Enrolment(
-                user=person,
-                course=big,
-                cycle=1,
-                cohort=cohort,
-                lessons_completed=n % 61,
-                lessons_total=60,
-                progress_percent=100 * (n % 61) // 60,
-                completed_at=now if n % 61 == 60 else None,
-                last_activity_at=now - timedelta(hours=n % 500),
-            )
-            for n, person in enumerate(people)
-        ),
-        batch_size=2_000,
+    _setup.bulk_enrolments(
+        big,
+        cohort,
+        people,
+        lambda n, _person: {
+            "lessons_completed": n % 61,
+            "lessons_total": 60,
+            "progress_percent": 100 * (n % 61) // 60,
+            "completed_at": now if n % 61 == 60 else None,
+            "last_activity_at": now - timedelta(hours=n % 500),
+        },
     )
     for n in range(1, load_learners + 1):
         person = User.objects.create(

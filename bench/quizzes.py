@@ -19,7 +19,6 @@ SQLite by default; PostgreSQL with DATABASE_URL (a `test_` prefixed database is 
 dropped). Figures go in docs/performance.md.
 """
 
-import argparse
 import math
 import random
 import statistics
@@ -37,15 +36,15 @@ SEED = 2026
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = _setup.argument_parser(__doc__)
     parser.add_argument("--runs", type=int, default=5, help="timed analyses (default 5)")
     parser.add_argument(
         "--iterations", type=int, default=30, help="timed requests of each kind (default 30)"
     )
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs first (default 2)")
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.iterations < 1 or args.warmup < 0:
-        parser.error("--runs and --iterations must be at least 1, --warmup at least 0")
+    _setup.require_at_least(parser, args, 1, "runs", "iterations")
+    _setup.require_at_least(parser, args, 0, "warmup")
     if 3 * (args.iterations + args.warmup) > TAKERS:
         parser.error(f"3 × (--iterations + --warmup) must be at most {TAKERS}")
     return args

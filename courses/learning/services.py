@@ -67,22 +67,29 @@ def course_lessons(course):
 OUTLINE_CACHE_SECONDS = 60 * 60
 
 
-def _outline_cache_key(course):
+def _outline_cache_key(course_id, url_path):
     """Keyed by the course's URL path too, so moving or renaming the course misses the cache."""
-    return f"lantern:outline:{course.pk}:{course.url_path}"
+    return f"lantern:outline:v2:{course_id}:{url_path}"
+
+
+def cached_course_outline(course):
+    """The course's live modules, each with its live lessons (`CoursePage.get_outline`), from
+    the cache; publishing, unpublishing, moving or deleting a module or lesson forgets it (see
+    `forget_outline`)."""
+    key = _outline_cache_key(course.pk, course.url_path)
+    outline = cache.get(key)
+    if outline is None:
+        outline = course.get_outline()
+        cache.set(key, outline, OUTLINE_CACHE_SECONDS)
+    return outline
 
 
 def cached_outline(course):
     """The course's structure for page views: (live lessons in live modules, module titles by
-    tree path), from the cache; publishing, unpublishing, moving or deleting a module or
-    lesson forgets it (see `forget_outline`)."""
-    key = _outline_cache_key(course)
-    outline = cache.get(key)
-    if outline is None:
-        titles = dict(ModulePage.objects.child_of(course).live().values_list("path", "title"))
-        outline = (course_lessons(course), titles)
-        cache.set(key, outline, OUTLINE_CACHE_SECONDS)
-    return outline
+    tree path), from the cached outline."""
+    outline = cached_course_outline(course)
+    lessons = [lesson for _module, module_lessons in outline for lesson in module_lessons]
+    return lessons, {module.path: module.title for module, _lessons in outline}
 
 
 def forget_outline(course_id):
@@ -94,7 +101,7 @@ def forget_outline(course_id):
 
     def forget():
         for url_path in CoursePage.objects.filter(pk=course_id).values_list("url_path", flat=True):
-            cache.delete(f"lantern:outline:{course_id}:{url_path}")
+            cache.delete(_outline_cache_key(course_id, url_path))
 
     forget()
     transaction.on_commit(forget)

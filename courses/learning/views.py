@@ -97,6 +97,16 @@ def enrol(request, course_id):
     return redirect(target.get_url(request))
 
 
+def _refuse_not_enrolled(request, course):
+    """The answer to a learner acting on a course they are not enrolled in (403)."""
+    return refuse(
+        request,
+        _("Enrol in %(course)s to record your progress.") % {"course": course.title},
+        link_url=course.url,
+        link_text=_("Back to the course"),
+    )
+
+
 @login_required
 @require_POST
 def change_jurisdiction(request, course_id):
@@ -136,19 +146,15 @@ def finish_course(request, course_id):
     course = _live_course(course_id)
     enrolment = progress.current_enrolment(request.user, course)
     if enrolment is None:
-        return refuse(
-            request,
-            _("Enrol in %(course)s to record your progress.") % {"course": course.title},
-            link_url=course.url,
-            link_text=_("Back to the course"),
-        )
+        return _refuse_not_enrolled(request, course)
     if progress.finish_course(enrolment):
         messages.success(
             request, _("You have completed %(course)s. Well done.") % {"course": course.title}
         )
     elif enrolment.completed_at is None:
         messages.info(request, _("There are lessons still to complete. Your progress is saved."))
-    return redirect(course.get_url(request))
+        return redirect(course.get_url(request))
+    return redirect("courses:course_complete", course.pk)
 
 
 @login_required
@@ -156,6 +162,8 @@ def finish_course(request, course_id):
 def recertify(request, course_id):
     """Start the course again to renew an expired or soon-expiring certificate."""
     course = _live_course(course_id)
+    if not Enrolment.objects.filter(user=request.user, course=course).exists():
+        return _refuse_not_enrolled(request, course)
     enrolment = progress.recertify(request.user, course)
     if enrolment is None:
         return refuse(
@@ -210,12 +218,7 @@ def complete_lesson(request, lesson_id):
         raise Http404(_("This lesson is not part of a published course."))
     enrolment = progress.current_enrolment(request.user, course)
     if enrolment is None:
-        return refuse(
-            request,
-            _("Enrol in %(course)s to record your progress.") % {"course": course.title},
-            link_url=course.url,
-            link_text=_("Back to the course"),
-        )
+        return _refuse_not_enrolled(request, course)
     lessons = progress.course_lessons(course)
     completed = progress.completed_lesson_ids(enrolment)
     if lesson.id in progress.locked_lesson_ids(course, lessons, completed):

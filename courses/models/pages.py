@@ -38,6 +38,20 @@ class Audience(index.Indexed, models.Model):
         return self.name
 
 
+# The module's fields a lesson page uses (others load if something asks for them).
+ROUTE_MODULE_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "live",
+    "locale_id",
+    "content_type_id",
+)
+
+
 class CourseIndexPage(Page):
     """Lists the published courses. Courses can only be created under it."""
 
@@ -53,30 +67,30 @@ class CourseIndexPage(Page):
         verbose_name = _("course index page")
 
     def route(self, request, path_components):
-        """Find a course, module or lesson by its URL path in one query (plus one per page
-        type), rather than two queries per level; every page on the way must be live."""
-        if not path_components:
+        """Find a course, module or lesson by its URL path with one query per level, each for
+        the page type that level holds (no query for page types); every page on the way must
+        be live. Anything unusual (a missing page, another page type) is left to Wagtail."""
+        levels = (CoursePage, ModulePage, LessonPage)
+        if not path_components or len(path_components) > len(levels):
             return super().route(request, path_components)
-        url_paths = [
-            self.url_path + "/".join(path_components[:n]) + "/"
-            for n in range(1, len(path_components) + 1)
-        ]
-        pages = list(
-            Page.objects.filter(path__startswith=self.path, url_path__in=url_paths)
-            .order_by("depth")
-            .specific()
-        )
-        parent = self
-        for page in pages:
-            if page.depth != parent.depth + 1 or not page.path.startswith(parent.path):
-                # Not one chain of pages (an unusual tree): let Wagtail route level by level.
+        parent, pages = self, []
+        for depth, model in enumerate(levels[: len(path_components)], start=1):
+            url_path = self.url_path + "/".join(path_components[:depth]) + "/"
+            pages_here = model.objects.filter(
+                path__startswith=parent.path, depth=parent.depth + 1, url_path=url_path
+            )
+            if model is ModulePage and depth < len(path_components):
+                # On the way to a lesson the module only names the breadcrumb.
+                pages_here = pages_here.only(*ROUTE_MODULE_FIELDS)
+            # A URL path is unique in the tree: no ordering needed.
+            page = next(iter(pages_here.order_by()[:1]), None)
+            if page is None:
                 return super().route(request, path_components)
+            if not page.live:
+                raise Http404
             page._cached_parent_obj = parent
+            pages.append(page)
             parent = page
-        if len(pages) != len(path_components):
-            return super().route(request, path_components)
-        if not all(page.live for page in pages):
-            raise Http404
         page = pages[-1]
         if isinstance(page, (ModulePage, LessonPage)):
             page.__dict__["course"] = pages[0]
@@ -220,7 +234,12 @@ class CoursePage(Page):
 
     def get_outline(self):
         """Live modules with their live lessons, in tree order: two queries in all."""
-        modules = list(ModulePage.objects.child_of(self).live().order_by("path"))
+        modules = list(
+            ModulePage.objects.child_of(self)
+            .live()
+            .order_by("path")
+            .only("id", "title", "slug", "path", "depth", "url_path", "live", "locale_id")
+        )
         lessons = (
             LessonPage.objects.descendant_of(self)
             .live()
@@ -263,12 +282,18 @@ class CoursePage(Page):
         return {"jurisdiction_choices": choices, "jurisdiction": current}
 
     def get_context(self, request, *args, **kwargs):
+        from courses.content.outline import course_outline_html, urls_below
         from courses.learning import services as progress
 
         context = super().get_context(request, *args, **kwargs)
-        outline = self.get_outline()
+        outline = progress.cached_course_outline(self)
         lessons = [lesson for _, module_lessons in outline for lesson in module_lessons]
         enrolment = progress.current_enrolment(request.user, self)
+        if enrolment is not None and enrolment.next_lesson_id:
+            # The resume link's lesson, from the outline rather than one more query.
+            by_id = {lesson.pk: lesson for lesson in lessons}
+            if enrolment.next_lesson_id in by_id:
+                enrolment.next_lesson = by_id[enrolment.next_lesson_id]
         completed = progress.completed_lesson_ids(enrolment)
         locked = progress.locked_lesson_ids(self, lessons, completed) if enrolment else set()
         for lesson in lessons:
@@ -283,6 +308,11 @@ class CoursePage(Page):
             states = {lesson.state for lesson in module_lessons}
             module.state = states.pop() if len(states) == 1 else "in_progress"
         context["outline"] = outline
+        context["outline_html"] = course_outline_html(
+            outline,
+            urls_below(self, [*(module for module, _ in outline), *lessons], request),
+            enrolled=enrolment is not None,
+        )
         context["lesson_count"] = len(lessons)
         context["enrolment"] = enrolment
         context.update(self.jurisdiction_context(request, enrolment))
@@ -493,6 +523,7 @@ class LessonPage(Page):
         return {child.id for child in self.body if child.block_type == "reflection"}
 
     def get_context(self, request, *args, **kwargs):
+        from courses.content.outline import course_contents_html, urls_below
         from courses.learning import services as progress
         from courses.models.reflections import Reflection
 
@@ -536,6 +567,10 @@ class LessonPage(Page):
                 locked,
                 with_states=enrolment is not None,
                 titles=titles,
+            )
+            # Rendered once, shown twice (the phone disclosure and the wide-screen sidebar).
+            context["course_contents_html"] = course_contents_html(
+                context["course_contents"], urls_below(course, siblings, request)
             )
         context["previous_lesson"] = previous_lesson
         context["next_lesson"] = next_lesson

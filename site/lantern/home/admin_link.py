@@ -5,12 +5,17 @@ from django.core.cache import cache
 
 ADMIN_LINK_CACHE_SECONDS = 10 * 60
 _VERSION_KEY = "lantern:admin-link:version"
+VERSION_KEY = _VERSION_KEY
+
+
+def flag_key(version, user_id):
+    """The cache key of one person's flag under a version of every flag."""
+    return f"lantern:admin-link:{version}:{user_id}"
 
 
 def _cache_key(user_id):
     """The cache key of one person's flag, under the current version of every flag."""
-    version = cache.get_or_set(_VERSION_KEY, 1, None)
-    return f"lantern:admin-link:{version}:{user_id}"
+    return flag_key(cache.get_or_set(_VERSION_KEY, 1, None), user_id)
 
 
 def show_admin_link(user):

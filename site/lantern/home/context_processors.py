@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 
-from courses.cohorts.access import nav_can_manage
+from courses.cohorts.access import nav_cache_key, nav_can_manage
 from courses.models import CourseIndexPage
+from lantern.home import admin_link
 from lantern.home.admin_link import show_admin_link
 
 COURSES_URL_CACHE_SECONDS = 10 * 60
@@ -13,13 +14,62 @@ COURSES_URL_VERSION_KEY = "lantern:courses-url:version"
 def _courses_url(request):
     """The first public course index's URL, cached per host until pages or restrictions change."""
     version = cache.get_or_set(COURSES_URL_VERSION_KEY, 1, None)
-    key = f"lantern:courses-url:{version}:{request.get_host()}"
+    key = _courses_url_key(version, request)
     url = cache.get(key)
     if url is None:
         index = CourseIndexPage.objects.live().public().order_by("path").first()
         url = index.get_url(request) if index else ""
         cache.set(key, url, COURSES_URL_CACHE_SECONDS)
     return url
+
+
+def _courses_url_key(version, request):
+    return f"lantern:courses-url:{version}:{request.get_host()}"
+
+
+class _Header:
+    """The header's cached values for one request, read together: one cache round trip for
+    the versions and the person's Manage flag, one for the Courses link and the Admin flag,
+    instead of one or two for each. Anything not cached is worked out as before."""
+
+    def __init__(self, request):
+        self.request = request
+        self.user = getattr(request, "user", None)
+
+    @cached_property
+    def cached(self):
+        signed_in = self.user is not None and self.user.is_authenticated
+        first = [COURSES_URL_VERSION_KEY, admin_link.VERSION_KEY]
+        if signed_in:
+            first.append(nav_cache_key(self.user.pk))
+        found = cache.get_many(first)
+        keys = {}
+        if found.get(COURSES_URL_VERSION_KEY) is not None:
+            keys["courses_url"] = _courses_url_key(found[COURSES_URL_VERSION_KEY], self.request)
+        if signed_in and found.get(admin_link.VERSION_KEY) is not None:
+            keys["admin"] = admin_link.flag_key(found[admin_link.VERSION_KEY], self.user.pk)
+        values = cache.get_many(list(keys.values())) if keys else {}
+        cached = {name: values.get(key) for name, key in keys.items()}
+        if signed_in:
+            cached["manage"] = found.get(nav_cache_key(self.user.pk))
+        return cached
+
+    def courses_url(self):
+        url = self.cached.get("courses_url")
+        return url if url is not None else _courses_url(self.request)
+
+    def show_admin(self):
+        user = self.user
+        if user is None or not user.is_authenticated or user.is_staff or user.is_superuser:
+            return show_admin_link(user)
+        value = self.cached.get("admin")
+        return bool(value) if value is not None else show_admin_link(user)
+
+    def can_manage(self):
+        if self.user is None or not self.user.is_authenticated:
+            return False
+        value = self.cached.get("manage")
+        return bool(value) if value is not None else nav_can_manage(self.user)
 
 
 def forget_courses_url(**kwargs):
@@ -33,14 +83,11 @@ def forget_courses_url(**kwargs):
 def lantern(request):
     """Values every page template needs: quick-exit target, site name, courses link, and
     whether to offer the manager area and the Admin link."""
+    header = _Header(request)
     return {
         "quick_exit_url": settings.LANTERN_QUICK_EXIT_URL,
         "site_name": settings.WAGTAIL_SITE_NAME,
-        "courses_url": SimpleLazyObject(lambda: _courses_url(request)),
-        "lantern_show_admin": SimpleLazyObject(
-            lambda: show_admin_link(getattr(request, "user", None))
-        ),
-        "lantern_can_manage": SimpleLazyObject(
-            lambda: nav_can_manage(getattr(request, "user", None))
-        ),
+        "courses_url": SimpleLazyObject(header.courses_url),
+        "lantern_show_admin": SimpleLazyObject(header.show_admin),
+        "lantern_can_manage": SimpleLazyObject(header.can_manage),
     }

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from courses.certificates.services import add_months, issue_certificate
 from courses.learning import services as progress
-from courses.models import Certificate
+from courses.models import Certificate, Enrolment
 from courses.models.certificates import CODE_ALPHABET, CODE_LENGTH, normalise_code
 from tests.conftest import PASSWORD
 
@@ -148,6 +148,13 @@ class TestExpiryAndRecertification:
         response = client.post(reverse("courses:recertify", args=[course[0].pk]))
         assert response.status_code == 403
         assert learner.enrolments.count() == 1
+
+    def test_someone_never_enrolled_is_told_to_enrol(self, client, course, make_user):
+        client.force_login(make_user("someone@example.org"))
+        response = client.post(reverse("courses:recertify", args=[course[0].pk]))
+        assert response.status_code == 403
+        assert "Enrol in" in response.content.decode()
+        assert not Enrolment.objects.exists()
 
     def test_recertify_opens_a_new_cycle_and_issues_a_new_certificate(
         self, client, certificate, learner, course, django_capture_on_commit_callbacks

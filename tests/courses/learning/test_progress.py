@@ -291,9 +291,9 @@ class TestQueryCounts:
             )
             progress.enrol(learner, course_page)
         client.get(reverse("courses:dashboard"))
-        # 9, 3 for cohorts (the verified-address check, invitations, memberships), and 1 for
-        # time on task (every enrolment's lessons at once).
-        with django_assert_max_num_queries(13):
+        # 9: 3 for cohorts (the verified-address check, invitations, memberships) and 1 for
+        # time on task (every enrolment's lessons at once) among them.
+        with django_assert_max_num_queries(9):
             response = client.get(reverse("courses:dashboard"))
         assert response.content.count(b"progress__bar") == 3
 
@@ -309,7 +309,7 @@ class TestQueryCounts:
             progress.complete_lesson(enrolment, lesson)
         client.force_login(learner)
         client.get(course_page.url)
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(12):
             response = client.get(course_page.url)
         assert response.content.decode().count("state state--done") == 3
 
@@ -323,7 +323,7 @@ class TestQueryCounts:
         client.force_login(learner)
         client.post(enrol_url(course_page))
         client.post(complete_url(lessons[0]))
-        with django_assert_max_num_queries(30):
+        with django_assert_max_num_queries(24):
             client.post(complete_url(lessons[1]))
 
 

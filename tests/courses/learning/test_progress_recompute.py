@@ -193,6 +193,9 @@ class TestFinishTheCourse:
         assert "100% complete · 3 of 3 lessons" in page
         assert "Finish the course" in page
         response = commit(client.post, self.finish_url(course_page), follow=True)
+        assert response.redirect_chain == [
+            (reverse("courses:course_complete", args=[course_page.pk]), 302)
+        ]
         page = text(response)
         assert "You have completed Test course. Well done." in page
         assert "Finish the course" not in page
@@ -204,7 +207,9 @@ class TestFinishTheCourse:
         course_page, lessons, enrolment = taking
         client.force_login(learner)
         assert "Finish the course" not in text(client.get(course_page.url))
-        page = text(client.post(self.finish_url(course_page), follow=True))
+        response = client.post(self.finish_url(course_page), follow=True)
+        assert response.redirect_chain == [(course_page.url, 302)]
+        page = text(response)
         assert "There are lessons still to complete." in page
         enrolment.refresh_from_db()
         assert enrolment.completed_at is None

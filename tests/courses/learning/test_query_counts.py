@@ -47,23 +47,23 @@ class TestLearnerPageQueryCounts:
         progress.enrol(learner, course)
         client.force_login(learner)
         client.get(lessons[3].url)
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(14):
             response = client.get(lessons[3].url)
         assert response.status_code == 200
         assert response.content.decode().count("Lesson 1.") >= lessons_per_module
         # Opening a lesson for the first time records it: a few writes more, still constant.
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(18):
             client.get(lessons[4].url)
 
     def test_course_and_module_pages(self, client, big_course, django_assert_max_num_queries):
         course, lessons, _ = big_course
         client.get(course.url)
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(12):
             response = client.get(course.url)
         assert response.content.decode().count("state state--done") == 5
         module_url = lessons[12].get_parent().url
         client.get(module_url)
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(14):
             response = client.get(module_url)
         assert "Lesson 2.3" in response.content.decode()
 
@@ -171,3 +171,32 @@ class TestRouting:
         lesson.title = "Recognising control"
         lesson.save_revision().publish()
         assert "Recognising control" in client.get(lessons[1].url).content.decode()
+
+    def test_course_page_outline_follows_publishing(self, client, big_course):
+        """The course page's outline comes from the cached outline: a lesson or module
+        renamed and published, or a module unpublished, shows on the next visit."""
+        course, lessons, _ = big_course
+        assert "Lesson 2.3" in client.get(course.url).content.decode()  # cached now
+        lesson = lessons[12].specific
+        lesson.title = "Listening without judgement"
+        lesson.save_revision().publish()
+        module = lessons[20].get_parent().specific
+        module.title = "Referral pathways"
+        module.save_revision().publish()
+        html = client.get(course.url).content.decode()
+        assert "Listening without judgement" in html and "Lesson 2.3" not in html
+        assert "Referral pathways" in html
+        module.unpublish()
+        html = client.get(course.url).content.decode()
+        assert "Referral pathways" not in html and "Lesson 3.1" not in html
+        assert "Listening without judgement" in html
+
+    def test_outline_links_are_the_pages_urls(self, client, big_course):
+        """The outline builds lesson links from the course's URL; they are the lessons' own."""
+        course, lessons, _ = big_course
+        html = client.get(course.url).content.decode()
+        lesson_html = client.get(lessons[3].url).content.decode()
+        for lesson in lessons:
+            assert f'href="{lesson.url}"' in html
+            assert f'href="{lesson.url}"' in lesson_html
+        assert f'href="{lessons[12].get_parent().url}"' in html
