@@ -14,6 +14,7 @@ cohorts, an organisation's own.
 """
 
 import base64
+import functools
 import json
 import logging
 import urllib.error
@@ -130,6 +131,18 @@ def schedule_delivery():
 # --- the events ---------------------------------------------------------------------------
 
 
+def _when_enabled(event):
+    """Skip the event (before it loads anything) when no store could receive it."""
+
+    @functools.wraps(event)
+    def wrapper(*args, **kwargs):
+        if enabled():
+            event(*args, **kwargs)
+
+    return wrapper
+
+
+@_when_enabled
 def enrolled(enrolment):
     course = enrolment.course
     queue(
@@ -143,6 +156,7 @@ def enrolled(enrolment):
     )
 
 
+@_when_enabled
 def lesson_first_opened(enrolment, lesson):
     queue(
         enrolment.user,
@@ -156,6 +170,7 @@ def lesson_first_opened(enrolment, lesson):
     )
 
 
+@_when_enabled
 def lesson_completed(enrolment, lesson):
     queue(
         enrolment.user,
@@ -169,6 +184,7 @@ def lesson_completed(enrolment, lesson):
     )
 
 
+@_when_enabled
 def course_completed(enrolment):
     course = enrolment.course
     queue(
@@ -215,10 +231,12 @@ def _quiz_statements(user, quiz, key, verb, moment, result=None):
         )
 
 
+@_when_enabled
 def attempt_started(attempt, user, quiz):
     _quiz_statements(user, quiz, f"attempted/{attempt.pk}", "attempted", attempt.started_at)
 
 
+@_when_enabled
 def attempt_submitted(attempt, user, quiz, passed):
     result = {"success": bool(passed), "completion": True}
     if attempt.max_score:
@@ -245,6 +263,7 @@ def _certificate_activity(certificate):
     return st.activity("certificate", certificate.pk, f"Certificate: {certificate.course_title}")
 
 
+@_when_enabled
 def certificate_issued(certificate):
     queue(
         certificate.user,
@@ -256,6 +275,7 @@ def certificate_issued(certificate):
     )
 
 
+@_when_enabled
 def certificate_revoked(certificate):
     queue(
         certificate.user,
