@@ -6,7 +6,7 @@ keys, and revocation through a W3C Bitstring Status List.
   Multikey verification methods, so credentials signed before a key rotation still verify.
 - Each credential carries a `BitstringStatusListEntry`: a position in a status list of
   131,072 bits (the specification's minimum, for herd privacy), chosen at random. The list is
-  served as a signed `BitstringStatusListCredential` at `/credentials/status/<n>`; a revoked
+  served as a signed `BitstringStatusListCredential` at `/credentials/status/<n>/`; a revoked
   certificate's bit is 1, restored is 0.
 - Expiry is the credential's `validUntil`.
 
@@ -32,6 +32,8 @@ from courses.certificates import signing
 from courses.models import Certificate
 
 LIST_SIZE = 131_072
+# Positions are stored in a PositiveIntegerField (at most 2**31 - 1).
+MAX_LIST_NUMBER = (2**31 - 1) // LIST_SIZE
 STATUS_PURPOSE = "revocation"
 # Allocate in the first list that is less than this full, so positions stay hard to guess.
 LIST_FILL_LIMIT = LIST_SIZE // 2

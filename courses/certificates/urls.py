@@ -1,11 +1,14 @@
 from django.urls import path
 
 from courses.certificates import views
+from quizzes import converters
+
+converters.register()  # <id:...>: a 404 beyond 64 bits
 
 urlpatterns = [
     path(".well-known/did.json", views.did_document, name="did_document"),
     path(
-        "credentials/status/<int:number>",
+        "credentials/status/<id:number>/",
         views.credential_status_list,
         name="credential_status_list",
     ),

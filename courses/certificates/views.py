@@ -144,6 +144,8 @@ def did_document(request):
 def credential_status_list(request, number):
     """A signed BitstringStatusListCredential: which credentials of list `number` are revoked.
     Public and the same for everyone; short-lived in caches, so a revocation shows quickly."""
+    if number > credentials.MAX_LIST_NUMBER:
+        raise Http404
     start = number * credentials.LIST_SIZE
     in_list = Certificate.objects.filter(
         status_list_index__gte=start, status_list_index__lt=start + credentials.LIST_SIZE

@@ -75,7 +75,7 @@ class TestCredentialDocument:
         )
         certificate.refresh_from_db()
         position = certificate.status_list_index % 131_072
-        list_url = f"{BASE}/credentials/status/{certificate.status_list_index // 131_072}"
+        list_url = f"{BASE}/credentials/status/{certificate.status_list_index // 131_072}/"
         assert document["credentialStatus"] == {
             "id": f"{list_url}#{position}",
             "type": "BitstringStatusListEntry",

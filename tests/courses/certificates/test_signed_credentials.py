@@ -226,8 +226,8 @@ class TestStatusList:
         assert len(credentials.encode_list([])) > 10  # compressed, but a real list
 
     def test_lists_that_do_not_exist_are_404(self, client, certificate):
-        assert client.get("/credentials/status/0").status_code == 200
-        assert client.get("/credentials/status/7").status_code == 404
+        assert client.get("/credentials/status/0/").status_code == 200
+        assert client.get("/credentials/status/7/").status_code == 404
 
 
 class TestKeysAndDeployChecks:
