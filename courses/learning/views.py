@@ -57,32 +57,35 @@ def _live_course(course_id):
     return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
 
 
+def refuse_on_course(request, course, message, status=403):
+    """`refuse` with a link back to the course."""
+    return refuse(request, message, status, link_url=course.url, link_text=_("Back to the course"))
+
+
 @login_required
 @require_POST
 def enrol(request, course_id):
     course = _live_course(course_id)
     enrolment = progress.current_enrolment(request.user, course)
     if enrolment is None and not course.allow_self_enrolment:
-        return refuse(
+        return refuse_on_course(
             request,
+            course,
             _(
                 "This course is open only to members of a cohort. Ask your organisation for an "
                 "invitation link."
             ),
-            link_url=course.url,
-            link_text=_("Back to the course"),
         )
     chosen = None
     if where.asks_learners(course):
         code = request.POST.get("jurisdiction", "")
         chosen = progress.choice_for_code(course, code) if code else None
         if code and chosen is None:
-            return refuse(
+            return refuse_on_course(
                 request,
+                course,
                 _("Choose where you work from the list. Nothing was changed."),
                 400,
-                link_url=course.url,
-                link_text=_("Back to the course"),
             )
     enrolment, created = progress.enrol(request.user, course)
     if chosen is not None:
@@ -99,11 +102,10 @@ def enrol(request, course_id):
 
 def _refuse_not_enrolled(request, course):
     """The answer to a learner acting on a course they are not enrolled in (403)."""
-    return refuse(
+    return refuse_on_course(
         request,
+        course,
         _("Enrol in %(course)s to record your progress.") % {"course": course.title},
-        link_url=course.url,
-        link_text=_("Back to the course"),
     )
 
 
@@ -115,21 +117,19 @@ def change_jurisdiction(request, course_id):
     course = _live_course(course_id)
     enrolment = progress.current_enrolment(request.user, course)
     if enrolment is None:
-        return refuse(
+        return refuse_on_course(
             request,
+            course,
             _("You are not enrolled in this course."),
             404,
-            link_url=course.url,
-            link_text=_("Back to the course"),
         )
     chosen = progress.choice_for_code(course, request.POST.get("jurisdiction", ""))
     if chosen is None:
-        return refuse(
+        return refuse_on_course(
             request,
+            course,
             _("Choose where you work from the list. Nothing was changed."),
             400,
-            link_url=course.url,
-            link_text=_("Back to the course"),
         )
     progress.set_jurisdiction(enrolment, chosen)
     messages.success(
@@ -166,11 +166,10 @@ def recertify(request, course_id):
         return _refuse_not_enrolled(request, course)
     enrolment = progress.recertify(request.user, course)
     if enrolment is None:
-        return refuse(
+        return refuse_on_course(
             request,
+            course,
             _("You can renew a certificate when it has expired or is about to expire."),
-            link_url=course.url,
-            link_text=_("Back to the course"),
         )
     messages.success(
         request,
@@ -187,12 +186,11 @@ def unenrol(request, course_id):
     course = _live_course(course_id)
     enrolment = progress.current_enrolment(request.user, course)
     if enrolment is None:
-        return refuse(
+        return refuse_on_course(
             request,
+            course,
             _("You are not enrolled in this course."),
             404,
-            link_url=course.url,
-            link_text=_("Back to the course"),
         )
     if request.method == "POST":
         progress.unenrol(enrolment)
@@ -222,11 +220,10 @@ def complete_lesson(request, lesson_id):
     lessons = progress.course_lessons(course)
     completed = progress.completed_lesson_ids(enrolment)
     if lesson.id in progress.locked_lesson_ids(course, lessons, completed):
-        return refuse(
+        return refuse_on_course(
             request,
+            course,
             _("This lesson unlocks when you complete the earlier modules."),
-            link_url=course.url,
-            link_text=_("Back to the course"),
         )
     wait = 0 if lesson.id in completed else progress.minimum_time_left(enrolment, lesson)
     if wait:
