@@ -87,39 +87,32 @@ class TestProductionSettings:
         assert result.returncode != 0
         assert "SECRET_KEY is not set" in result.stderr
 
+    @staticmethod
+    def deploy_check(**env):
+        return run_manage(
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--settings=lantern.settings.production",
+            env={
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "ALLOWED_HOSTS": "lantern.example.org",
+                "CACHE_URL": "redis://127.0.0.1:6379/0",
+                **env,
+            },
+        )
+
     def test_deploy_check_passes_with_a_real_secret_and_signing_key(self):
         from courses.certificates import signing
 
         key = signing.private_key_multibase(signing.Ed25519PrivateKey.generate())
-        result = run_manage(
-            "check",
-            "--deploy",
-            "--fail-level",
-            "WARNING",
-            "--settings=lantern.settings.production",
-            env={
-                "SECRET_KEY": secrets.token_urlsafe(50),
-                "ALLOWED_HOSTS": "lantern.example.org",
-                "CACHE_URL": "redis://127.0.0.1:6379/0",
-                "CREDENTIAL_SIGNING_KEY": key,
-            },
-        )
+        result = self.deploy_check(CREDENTIAL_SIGNING_KEY=key)
         assert result.returncode == 0, result.stderr
         assert "no issues" in result.stdout
 
     def test_deploy_check_warns_without_a_credential_signing_key(self):
-        result = run_manage(
-            "check",
-            "--deploy",
-            "--fail-level",
-            "WARNING",
-            "--settings=lantern.settings.production",
-            env={
-                "SECRET_KEY": secrets.token_urlsafe(50),
-                "ALLOWED_HOSTS": "lantern.example.org",
-                "CACHE_URL": "redis://127.0.0.1:6379/0",
-            },
-        )
+        result = self.deploy_check()
         assert result.returncode != 0
         assert "courses.W001" in result.stderr + result.stdout
 
