@@ -85,17 +85,28 @@ def learner_jurisdiction(user, quiz):
     return ""
 
 
-def complete_lessons_holding(user, quiz):
-    """After a pass, complete the lessons holding the quiz in the courses the learner takes
-    (lessons still locked behind earlier modules, passes from an earlier cycle, and lessons
-    not yet open for the course's minimum time stay as they are)."""
+def lessons_holding(user, quiz):
+    """(lesson, enrolment) for each live lesson holding the quiz in a course the learner is
+    enrolled in now."""
     from courses.learning import services as progress
     from courses.models import LessonPage
 
     for lesson in LessonPage.objects.live().filter(quiz=quiz):
         course = lesson.course
         enrolment = progress.current_enrolment(user, course) if course else None
-        if enrolment is None or not has_passed(user, quiz, since=enrolment.enrolled_at):
+        if enrolment is not None:
+            yield lesson, enrolment
+
+
+def complete_lessons_holding(user, quiz):
+    """After a pass, complete the lessons holding the quiz in the courses the learner takes
+    (lessons still locked behind earlier modules, passes from an earlier cycle, and lessons
+    not yet open for the course's minimum time stay as they are)."""
+    from courses.learning import services as progress
+
+    for lesson, enrolment in lessons_holding(user, quiz):
+        course = lesson.course
+        if not has_passed(user, quiz, since=enrolment.enrolled_at):
             continue
         if progress.minimum_time_left(enrolment, lesson):
             continue

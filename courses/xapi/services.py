@@ -201,14 +201,11 @@ def course_completed(enrolment):
 
 def _quiz_enrolments(user, quiz):
     """The learner's current enrolments in courses whose lessons hold the quiz."""
-    from courses.learning import services as progress
-    from courses.models import LessonPage
+    from courses.learning.quiz_link import lessons_holding
 
     found = []
-    for lesson in LessonPage.objects.live().filter(quiz=quiz):
-        course = lesson.course
-        enrolment = progress.current_enrolment(user, course) if course else None
-        if enrolment is not None and enrolment not in found:
+    for _lesson, enrolment in lessons_holding(user, quiz):
+        if enrolment not in found:
             found.append(enrolment)
     return found
 
