@@ -318,3 +318,80 @@ def hidden_value(html, name):
     match = re.search(rf'name="{name}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="{name}"', html)
     assert match, f"no input named {name}"
     return match.group(1) or match.group(2)
+
+
+# A PostgreSQL server of the test's own, to stop and start again.
+
+
+def postgres_bin(program):
+    """The path of a PostgreSQL server program (initdb, pg_ctl), or None."""
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"))
+    return str(found[-1]) if found else shutil.which(program)
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster on a free loopback port, in a directory of its own:
+    `stop()` shuts it down as a restart or failover would (every connection ends, nothing
+    answers), `start()` brings it back with its data. As root, the server runs as the
+    `postgres` account (PostgreSQL refuses to run as root). `close()` removes it."""
+
+    def __init__(self):
+        self.initdb, self.pg_ctl = postgres_bin("initdb"), postgres_bin("pg_ctl")
+        if not (self.initdb and self.pg_ctl):
+            pytest.skip("Needs the PostgreSQL server programs (initdb, pg_ctl)")
+        self.as_postgres = []
+        if os.geteuid() == 0:
+            runuser = shutil.which("runuser")
+            if runuser is None:
+                pytest.skip("Needs runuser to start PostgreSQL as the postgres account")
+            self.as_postgres = [runuser, "-u", "postgres", "--"]
+        import tempfile
+
+        self.dir = Path(tempfile.mkdtemp(prefix="lantern-pg-"))
+        if self.as_postgres:
+            shutil.chown(self.dir, "postgres")
+        self.data = self.dir / "data"
+        self.port = free_port()
+        self._run(self.initdb, "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self.start()
+
+    def _run(self, *args):
+        result = subprocess.run(  # noqa: S603
+            [*self.as_postgres, *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    @property
+    def url(self):
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self):
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            self.pg_ctl,
+            "-D",
+            self.data,
+            "-l",
+            self.dir / "server.log",
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
+
+    def stop(self):
+        """Shut down at once (`-m fast`): open connections end, new ones are refused."""
+        self._run(self.pg_ctl, "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def close(self):
+        with contextlib.suppress(AssertionError, subprocess.TimeoutExpired):
+            self._run(self.pg_ctl, "-D", self.data, "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)

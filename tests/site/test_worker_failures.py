@@ -30,7 +30,16 @@ from django.utils import timezone
 
 from courses.delivery import services as delivery
 from courses.models import DeliveryStatus, OutboundEmail
-from tests.site.servers import ROOT, Processes, postgres_url, wait_until
+from tests.site.servers import (
+    ROOT,
+    PostgresCluster,
+    Processes,
+    connect,
+    create_database,
+    manage,
+    postgres_url,
+    wait_until,
+)
 from tests.smtp_server import SmtpServer
 
 pytestmark = [pytest.mark.xdist_group("servers"), pytest.mark.django_db(transaction=True)]
@@ -90,9 +99,13 @@ def backend(request, redis_url):
 class Site:
     """The production settings against this test's database, a mail server and a queue."""
 
-    def __init__(self, backend, processes, smtp):
-        url = postgres_url()
-        database = connection.settings_dict["NAME"]
+    def __init__(self, backend, processes, smtp, database_url=None):
+        if database_url is None:
+            url = postgres_url()
+            parts = urllib.parse.urlparse(url)
+            database_url = urllib.parse.urlunparse(
+                parts._replace(path=f"/{connection.settings_dict['NAME']}")
+            )
         self.processes = processes
         self.backend = backend
         self.env = {
@@ -100,9 +113,7 @@ class Site:
             "DJANGO_SETTINGS_MODULE": "lantern.settings.production",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": urllib.parse.urlunparse(
-                urllib.parse.urlparse(url)._replace(path=f"/{database}")
-            ),
+            "DATABASE_URL": database_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}?tls=false",
             "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,  # the same Message-IDs
             "OUTBOX_LEASE_SECONDS": str(LEASE_SECONDS),
@@ -230,6 +241,8 @@ def test_worker_killed_mid_batch_the_next_one_sends_the_rest(backend, processes,
     assert all(row.status == DeliveryStatus.SENDING for row in held)
     # While the dead worker's lease runs, nobody else takes its emails.
     assert delivery.claim() == []
+    if "TASKS_REDIS_URL" in backend["env"]:
+        assert_rq_gives_up_the_dead_workers_job(site)
 
     assert wait_until(
         lambda: not OutboundEmail.objects.filter(claimed_until__gt=timezone.now()).exists(),
@@ -248,3 +261,118 @@ def test_worker_killed_mid_batch_the_next_one_sends_the_rest(backend, processes,
     # The emails the first worker had sent were left alone; the others were tried again.
     for row in OutboundEmail.objects.all():
         assert row.attempts == (1 if row.key in sent_rows else 2), row.key
+
+
+RQ_REGISTRIES = """
+import json, time
+import django_rq
+from django_tasks_rq.backend import Job
+from rq.registry import FailedJobRegistry, StartedJobRegistry
+queue = django_rq.get_queue("default", job_class=Job)
+# Built as the worker's maintenance (rq.registry.clean_registries) builds them.
+started = StartedJobRegistry(queue.name, connection=queue.connection, job_class=Job)
+failed = FailedJobRegistry(queue.name, connection=queue.connection, job_class=Job)
+seconds = {seconds}
+if seconds:
+    started.cleanup(timestamp=time.time() + seconds)
+jobs = [Job.fetch(i, connection=queue.connection) for i in failed.get_job_ids()]
+print(json.dumps({{
+    "started": started.get_job_ids(),
+    "failed": failed.get_job_ids(),
+    "errors": [(job.get_status(), job.latest_result().exc_string) for job in jobs],
+}}))
+"""
+
+
+def rq_registries(site, seconds_later=0):
+    """RQ's started and failed registries, after the maintenance a worker would run
+    `seconds_later` from now (0: none)."""
+    import json
+
+    return json.loads(site.manage(RQ_REGISTRIES.format(seconds=seconds_later)).splitlines()[-1])
+
+
+def assert_rq_gives_up_the_dead_workers_job(site):
+    """RQ never runs a job twice by itself: the killed worker's job stays in the started
+    registry until its heartbeat (at most 90 s) has lapsed; then the next worker's
+    maintenance (on start, then every 10 minutes) moves it to the failed registry as
+    abandoned. Delivery does not depend on it: the outbox rows carry the state, and the next
+    delivery task (or the `deliver_outbox` cron job) sends what is left."""
+    before = rq_registries(site)
+    assert len(before["started"]) == 1 and before["failed"] == []
+    assert rq_registries(site, seconds_later=30)["started"] == before["started"]  # not yet
+    after = rq_registries(site, seconds_later=120)
+    assert after["started"] == []
+    assert after["failed"] == before["started"]
+    [(status, error)] = after["errors"]
+    assert status == "failed" and "AbandonedJobError" in error
+
+
+# The database restarts under a running worker.
+
+
+@pytest.fixture(scope="module")
+def restarting_database():
+    """A migrated database on a PostgreSQL server of its own, which a test stops and starts
+    (the test's own database server is shared by the other tests and stays up)."""
+    postgres_url()  # run with the other worker tests, in the PostgreSQL pass
+    cluster = PostgresCluster()
+    try:
+        name, url = create_database(cluster.url, "restart")
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "lantern.settings.test",
+            "DATABASE_URL": url,
+        }
+        manage(env, "migrate", "--noinput", timeout=600)
+        yield cluster, name, url
+    finally:
+        cluster.close()
+
+
+def cluster_rows(cluster, name, sql):
+    with connect(cluster.url, name) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_worker_keeps_running_while_postgresql_restarts(
+    backend, processes, mail_server, restarting_database
+):
+    """PostgreSQL shuts down (a restart, an upgrade, a failover) under a running worker, stays
+    down for a while and comes back: the same worker process carries on — the database-queue
+    worker polls, fails, waits longer each time and tries again; the RQ worker waits on Redis
+    and its next job opens a new connection — and every email arrives once."""
+    cluster, name, url = restarting_database
+    cluster_rows(cluster, name, "DELETE FROM courses_outboundemail RETURNING id")
+    site = Site(backend, processes, mail_server, database_url=url)
+
+    def queue_and_send(prefix):
+        site.manage(
+            "from courses.delivery import services as d\n"
+            f"for n in range(2): d.queue(f'{prefix}:{{n}}', f'{prefix}{{n}}@example.org', "
+            "'Hello', 'Hello.')\n"
+            "from courses.delivery.tasks import deliver_outbox; deliver_outbox.enqueue()"
+        )
+
+    worker = site.worker()
+    queue_and_send("before")
+    assert wait_until(lambda: len(mail_server.messages) == 2, timeout=40), site.output(worker)
+
+    cluster.stop()
+    if backend["worker"][0] == "db_worker":
+        # It has polled a closed server at least twice, and waits instead of exiting.
+        assert wait_until(
+            lambda: site.output(worker).count("Database unavailable") >= 2, timeout=20
+        ), site.output(worker)
+    else:
+        wait_until(lambda: False, timeout=3)  # down for a while
+    assert worker.poll() is None, site.output(worker)
+    cluster.start()
+
+    queue_and_send("after")
+    assert wait_until(lambda: len(mail_server.messages) == 4, timeout=60), site.output(worker)
+    assert worker.poll() is None, site.output(worker)  # the same process, never restarted
+    keys = [f"{prefix}:{n}" for prefix in ("before", "after") for n in range(2)]
+    assert sorted(mail_server.message_ids()) == sorted(delivery.message_id(k) for k in keys)
+    rows = cluster_rows(cluster, name, "SELECT status FROM courses_outboundemail")
+    assert sorted(status for (status,) in rows) == [DeliveryStatus.SENT] * 4

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command replaces that app's (it survives a
+    # database restart).
+    "lantern.ops",
     "django_tasks_db",
     "allauth",
     "allauth.account",
