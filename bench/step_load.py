@@ -4,8 +4,9 @@ Runs bench/locustfile.py headless once per step, each with more simulated learne
 last, against a site that is already serving (e.g. `bench/http_pages.py --serve`, or a staging
 site with the variables bench/locustfile.py lists). Each step spawns all its learners at once,
 lets them sign in for `--warmup` seconds, then resets the statistics (bench/locust_steps.py)
-and measures the steady state of browsing, completing and quizzing for `--seconds`. It prints, per step, requests per second, p50/p95/p99 and failures, and stops
-after the first step whose p99 passes the target.
+and measures the steady state of browsing, completing and quizzing for `--seconds`. It prints,
+per step, requests per second, p50/p95/p99 and failures, and stops after the first step whose
+p99 passes the target.
 
     .venv/bin/python bench/http_pages.py --serve --learners 100 --only postgresql   # a shell
     .venv/bin/python bench/step_load.py --host http://127.0.0.1:PORT                  # another
