@@ -4,8 +4,9 @@ import csv
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_denied
@@ -13,7 +14,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import UnpublishView as SnippetUnpublishView
 
-from .analysis import analyse_quiz, jurisdictions_in_attempts
+from . import translations
+from .analysis import analyse_quiz, jurisdictions_in_attempts, languages_in_attempts
 from .conf import GENERAL
 from .models import Quiz
 
@@ -38,19 +40,30 @@ CSV_HEADER = [
 ]
 
 
+def language_name(code):
+    """A language code's name in its own language ("es": "español"), or the code."""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
 def can_view_analysis(user):
     """Editors who may change quizzes (superusers have every permission)."""
     return bool(user and user.is_active and user.has_perm(PERMISSION))
 
 
-def analysis_url(quiz, all_attempts=False, jurisdiction=None):
-    """The report's URL; `jurisdiction` (a code, "" for general) filters it."""
+def analysis_url(quiz, all_attempts=False, jurisdiction=None, language=None):
+    """The report's URL; `jurisdiction` (a code, "" for general) and `language` (a language
+    code) filter it."""
     url = reverse("quizzes_analysis", args=[getattr(quiz, "pk", quiz)])
     params = {}
     if all_attempts:
         params["attempts"] = "all"
     if jurisdiction is not None:
         params["jurisdiction"] = jurisdiction or GENERAL
+    if language is not None:
+        params["language"] = language
     return f"{url}?{urlencode(params)}" if params else url
 
 
@@ -110,7 +123,13 @@ class QuizAnalysisView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, quiz_id):
         if not can_view_analysis(request.user):
             return permission_denied(request)
-        self.quiz = get_object_or_404(Quiz, pk=quiz_id)
+        quiz = get_object_or_404(Quiz.objects.select_related("locale"), pk=quiz_id)
+        self.quiz = translations.source_quiz(quiz)
+        if self.quiz.pk != quiz.pk:
+            # A translation's attempts are the source quiz's: one report for all languages.
+            url = reverse("quizzes_analysis", args=[self.quiz.pk])
+            query = request.META.get("QUERY_STRING", "")
+            return redirect(f"{url}?{query}" if query else url)
         self.first_only = request.GET.get("attempts") != "all"
         self.jurisdictions = jurisdictions_in_attempts(self.quiz)
         chosen = request.GET.get("jurisdiction", "")
@@ -120,11 +139,20 @@ class QuizAnalysisView(WagtailAdminTemplateMixin, TemplateView):
             self.jurisdiction = "" if chosen == GENERAL else chosen
             if self.jurisdiction not in self.jurisdictions:
                 return HttpResponseBadRequest(_("No attempts were made in that jurisdiction."))
+        self.languages = languages_in_attempts(self.quiz)
+        self.language = request.GET.get("language", "all")
+        if self.language == "all":
+            self.language = None
+        elif self.language not in self.languages:
+            return HttpResponseBadRequest(_("No attempts were made in that language."))
         return super().dispatch(request, quiz_id)
 
     def get(self, request, *args, **kwargs):
         self.analysis = analyse_quiz(
-            self.quiz, first_only=self.first_only, jurisdiction=self.jurisdiction
+            self.quiz,
+            first_only=self.first_only,
+            jurisdiction=self.jurisdiction,
+            language=self.language,
         )
         if request.GET.get("export") == "csv":
             return csv_response(self.quiz, self.analysis)
@@ -145,7 +173,7 @@ class QuizAnalysisView(WagtailAdminTemplateMixin, TemplateView):
         ]
 
     def get_header_buttons(self):
-        url = analysis_url(self.quiz, not self.first_only, self.jurisdiction)
+        url = analysis_url(self.quiz, not self.first_only, self.jurisdiction, self.language)
         separator = "&" if "?" in url else "?"
         return [
             HeaderButton(_("Download CSV"), url=f"{url}{separator}export=csv", icon_name="download")
@@ -157,13 +185,19 @@ class QuizAnalysisView(WagtailAdminTemplateMixin, TemplateView):
             quiz=self.quiz,
             analysis=self.analysis,
             first_only=self.first_only,
-            first_url=analysis_url(self.quiz, jurisdiction=self.jurisdiction),
-            all_url=analysis_url(self.quiz, all_attempts=True, jurisdiction=self.jurisdiction),
+            first_url=analysis_url(
+                self.quiz, jurisdiction=self.jurisdiction, language=self.language
+            ),
+            all_url=analysis_url(
+                self.quiz, all_attempts=True, jurisdiction=self.jurisdiction, language=self.language
+            ),
             jurisdiction_options=[
                 (code or GENERAL, code or _("General (no jurisdiction)"))
                 for code in self.jurisdictions
             ],
             jurisdiction=None if self.jurisdiction is None else (self.jurisdiction or GENERAL),
+            language_options=[(code, language_name(code)) for code in self.languages],
+            language=self.language,
         )
         return context
 

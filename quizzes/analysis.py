@@ -322,9 +322,25 @@ def jurisdictions_in_attempts(quiz):
     )
 
 
-def analyse_quiz(quiz, first_only=True, jurisdiction=None):
+def languages_in_attempts(quiz):
+    """The language codes the quiz's submitted attempts were shown in, sorted."""
+    from .models import Attempt, AttemptStatus
+
+    return sorted(
+        set(
+            Attempt.objects.filter(
+                quiz_id=getattr(quiz, "pk", quiz), status=AttemptStatus.SUBMITTED
+            ).values_list("language", flat=True)
+        )
+    )
+
+
+def analyse_quiz(quiz, first_only=True, jurisdiction=None, language=None):
     """The analysis of a quiz (or quiz id) from the database, in at most four queries.
-    `jurisdiction` (a code, "" for general) keeps only attempts started in it; None: all."""
+    `jurisdiction` (a code, "" for general) keeps only attempts started in it; None: all.
+    `language` (a language code) keeps only attempts shown in it; None: all. Attempts in
+    every language are of the source quiz's questions (quizzes.translations), so the figures
+    for a question gather all its translations."""
     from django.db.models import TextField
     from django.db.models.functions import Cast
 
@@ -334,6 +350,8 @@ def analyse_quiz(quiz, first_only=True, jurisdiction=None):
     attempts = Attempt.objects.filter(quiz_id=quiz_id, status=AttemptStatus.SUBMITTED)
     if jurisdiction is not None:
         attempts = attempts.filter(jurisdiction=jurisdiction)
+    if language is not None:
+        attempts = attempts.filter(language=language)
     attempt_rows = attempts.values_list("id", "user_id", "number", "status")
     selected = select_attempts(list(attempt_rows), first_only)
     # Joined on the attempt rather than `attempt_id IN (...)`: one query however many

@@ -15,6 +15,7 @@ from wagtail.models import (
     Orderable,
     PreviewableMixin,
     RevisionMixin,
+    TranslatableMixin,
     WorkflowMixin,
 )
 from wagtail.search import index
@@ -59,6 +60,7 @@ class LatePolicy(models.TextChoices):
 
 
 class Quiz(
+    TranslatableMixin,
     WorkflowMixin,
     DraftStateMixin,
     RevisionMixin,
@@ -178,7 +180,7 @@ class Quiz(
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
     base_form_class = QuizAdminForm
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
         ordering = ["title"]
@@ -257,7 +259,7 @@ class QuizBlueprintRow(Orderable):
         return f"{self.tag} × {self.count}"
 
 
-class Question(Orderable, ClusterableModel):
+class Question(TranslatableMixin, Orderable, ClusterableModel):
     """One question in a quiz's pool, with its choices."""
 
     quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="questions")
@@ -300,7 +302,7 @@ class Question(Orderable, ClusterableModel):
         InlinePanel("choices", heading=_("Choices"), label=_("Choice"), min_num=2),
     ]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("question")
 
     def __str__(self):
@@ -321,7 +323,7 @@ class Question(Orderable, ClusterableModel):
         return not codes or (bool(jurisdiction) and jurisdiction.strip().lower() in codes)
 
 
-class Choice(Orderable):
+class Choice(TranslatableMixin, Orderable):
     """A possible answer, with feedback for learners who choose it."""
 
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -331,7 +333,7 @@ class Choice(Orderable):
 
     panels = [FieldRowPanel(["text", "is_correct"]), "feedback"]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("choice")
 
     def __str__(self):
@@ -410,6 +412,12 @@ class Attempt(models.Model):
         max_length=50,
         blank=True,
         help_text=_("The learner's jurisdiction code when the attempt started. Empty: general."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=20,
+        blank=True,
+        help_text=_("The language the questions were shown in (a locale's language code)."),
     )
 
     class Meta:

@@ -74,6 +74,8 @@ def export_user_data(user):
                 "late": attempt.late,
                 "percent": attempt.percent,
                 "passed": attempt.passed,
+                "jurisdiction": attempt.jurisdiction,
+                "language": attempt.language,
                 "answers": [
                     {
                         "question": question["text"],

@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import blueprints, conf
+from . import blueprints, conf, translations
 from .models import (
     Accommodation,
     Attempt,
@@ -88,24 +88,32 @@ def draw_questions(quiz, rng, jurisdiction=""):
     return questions
 
 
-def build_snapshot(quiz, questions, rng):
+def build_snapshot(quiz, questions, rng, words=None):
+    """The questions as shown: ids, kinds, tags and the answer key from the (source) quiz's
+    questions; the words from `words` (quizzes.translations.words_for) when given."""
     snapshot = []
     for question in questions:
         choices = list(question.choices.all())
         if quiz.shuffle_choices and question.kind != QuestionKind.TRUE_FALSE:
             rng.shuffle(choices)
+        shown, shown_choices = words[question.pk] if words else (question, {})
         snapshot.append(
             {
                 "id": question.pk,
                 "kind": question.kind,
                 "scoring": question.scoring,
-                "vignette": question.vignette,
-                "text": question.text,
-                "explanation": question.explanation,
+                "vignette": shown.vignette,
+                "text": shown.text,
+                "explanation": shown.explanation,
                 "tags": question.tag_list,
                 "jurisdictions": question.jurisdiction_list,
                 "choices": [
-                    {"id": c.pk, "text": c.text, "correct": c.is_correct, "feedback": c.feedback}
+                    {
+                        "id": c.pk,
+                        "text": shown_choices.get(c.pk, c).text,
+                        "correct": c.is_correct,
+                        "feedback": shown_choices.get(c.pk, c).feedback,
+                    }
                     for c in choices
                 ],
             }
@@ -158,10 +166,14 @@ def start_refusal(user, quiz, now=None):
     return None
 
 
-def start_attempt(user, quiz, rng=None, now=None, jurisdiction=None):
+def start_attempt(user, quiz, rng=None, now=None, jurisdiction=None, language=None):
     """Resume the open attempt, or start a new one if the rules allow. Returns the attempt.
     Questions are drawn for the learner's jurisdiction (`jurisdiction`, a code; by default
-    the host's answer through `QUIZZES_LEARNER_JURISDICTION`), which the attempt keeps."""
+    the host's answer through `QUIZZES_LEARNER_JURISDICTION`), which the attempt keeps.
+    `quiz` is a source quiz (quizzes.translations); the words are those of its translation
+    in `language` (a Locale; by default the active language's) when one is complete and
+    live, and the attempt records the language shown."""
+    quiz = translations.source_quiz(quiz)
     if not quiz.live:
         raise QuizError(_("This quiz is not available."))
     finalise_expired(user, now=now)
@@ -181,6 +193,11 @@ def start_attempt(user, quiz, rng=None, now=None, jurisdiction=None):
     questions = draw_questions(quiz, rng, jurisdiction)
     if not questions:
         raise QuizError(_("This quiz has no questions yet."))
+    # The words in the learner's language if a complete live translation has them.
+    locale = translations.active_locale() if language is None else language
+    words = translations.words_for(
+        questions, translations.live_translation(quiz, locale, with_questions=True)
+    )
     minutes = time_allowed(user, quiz)
     last = Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"]
     number = (last or 0) + 1  # numbers run on across windows: history is kept
@@ -197,10 +214,11 @@ def start_attempt(user, quiz, rng=None, now=None, jurisdiction=None):
                 user=user,
                 quiz=quiz,
                 number=number,
-                snapshot=build_snapshot(quiz, questions, rng),
+                snapshot=build_snapshot(quiz, questions, rng, words),
                 deadline_at=now + timedelta(minutes=minutes) if minutes else None,
                 pass_mark=quiz.pass_mark,
                 jurisdiction=jurisdiction,
+                language=(locale if words else quiz.locale).language_code,
             )
         transaction.on_commit(
             lambda: attempt_started.send(sender=Attempt, attempt=attempt, user=user, quiz=quiz)

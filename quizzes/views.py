@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import conf, services
+from . import conf, services, translations
 from .forms import AnswerField, read_answers
 from .models import Attempt, AttemptStatus, Quiz
 
@@ -31,7 +31,14 @@ def _with_next(url, next_url):
 
 def quiz_detail(request, quiz_id):
     """The quiz's rules, the learner's attempts, and a way to start or resume."""
-    quiz = get_object_or_404(Quiz.objects.filter(live=True), pk=quiz_id)
+    quiz = get_object_or_404(Quiz.objects.filter(live=True).select_related("locale"), pk=quiz_id)
+    source = translations.source_quiz(quiz)
+    if source.pk != quiz.pk:
+        # A translation's address (a translated lesson links it): the quiz is the source's,
+        # shown in the learner's language.
+        url = reverse("quizzes:detail", args=[source.pk])
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(f"{url}?{query}" if query else url)
     attempts, refusal, current, since = [], None, None, None
     if request.user.is_authenticated:
         services.finalise_expired(request.user, quiz)
@@ -43,7 +50,7 @@ def quiz_detail(request, quiz_id):
         request,
         "quizzes/quiz_detail.html",
         {
-            "quiz": quiz,
+            "quiz": translations.shown_in(quiz, translations.active_locale()),
             "attempts": attempts,
             "current": current,
             "refusal": refusal,
@@ -61,7 +68,7 @@ def quiz_detail(request, quiz_id):
 @login_required
 @require_POST
 def start(request, quiz_id):
-    quiz = get_object_or_404(Quiz.objects.filter(live=True), pk=quiz_id)
+    quiz = get_object_or_404(Quiz.objects.filter(live=True).select_related("locale"), pk=quiz_id)
     next_url = _next_url(request)
     try:
         attempt = services.start_attempt(request.user, quiz)
@@ -101,7 +108,7 @@ def _attempt_context(attempt, answers, errors=None, next_url=""):
         )
     return {
         "attempt": attempt,
-        "quiz": attempt.quiz,
+        "quiz": translations.shown_in(attempt.quiz, translations.locale_for(attempt.language)),
         "questions": questions,
         "form_error": (errors or {}).get("__all__"),
         "errors": errors,
@@ -285,7 +292,7 @@ def result(request, attempt_id):
         "quizzes/result.html",
         {
             "attempt": attempt,
-            "quiz": attempt.quiz,
+            "quiz": translations.shown_in(attempt.quiz, translations.locale_for(attempt.language)),
             "review": _result_items(attempt, feedback),
             "feedback": feedback,
             "rejected": attempt.status == AttemptStatus.REJECTED,

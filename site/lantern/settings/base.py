@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "lantern.home",
     "courses",
     "quizzes",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
