@@ -43,6 +43,27 @@ def course(course_index):
     return factories.make_course(course_index)
 
 
+@pytest.fixture
+def spanish(settings, db):
+    """Content in English and Spanish (Wagtail's internationalisation on, a Spanish locale,
+    the language taken from the request): returns the Spanish Locale."""
+    from wagtail.models import Locale
+
+    settings.WAGTAIL_I18N_ENABLED = True
+    settings.LANGUAGES = settings.WAGTAIL_CONTENT_LANGUAGES = [
+        ("en-gb", "English"),
+        ("es", "Español"),
+    ]
+    if "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE:
+        sessions = settings.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+        settings.MIDDLEWARE = [
+            *settings.MIDDLEWARE[: sessions + 1],
+            "django.middleware.locale.LocaleMiddleware",
+            *settings.MIDDLEWARE[sessions + 1 :],
+        ]
+    return Locale.objects.get_or_create(language_code="es")[0]
+
+
 @pytest.fixture(autouse=True)
 def clear_cache():
     """Rate-limit counters live in the cache: every test starts with none."""

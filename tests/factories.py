@@ -306,3 +306,20 @@ def make_page_tour(learner, manager, home=None):
             f"{manage}members/{learner.pk}/remove/",
         ],
     }
+
+
+def translate_by_po(instance, locale, translate):
+    """Translate a page or snippet as an outside translator would, with wagtail-localize:
+    export its PO file, fill in every msgstr with `translate(msgid)`, import the file and
+    publish the translation. Returns the translated object."""
+    import polib
+    from wagtail_localize.models import Translation, TranslationSource
+
+    source, _ = TranslationSource.get_or_create_from_instance(instance)
+    job = Translation.objects.create(source=source, target_locale=locale)
+    po = polib.pofile(str(job.export_po()))
+    for entry in po:
+        entry.msgstr = translate(entry.msgid)
+    assert job.import_po(po) == []  # no warnings
+    job.save_target(publish=True)
+    return instance.get_translation(locale)

@@ -195,7 +195,7 @@ class HelplinesBlock(blocks.StructBlock):
         from courses.models.support import INTERNATIONAL
 
         context = super().get_context(value, parent_context)
-        helplines = list(Helpline.objects.for_country(value["country"]))
+        helplines = Helpline.objects.for_country(value["country"]).for_learners()
         parent_context = parent_context or {}
         jurisdiction = (parent_context.get("jurisdictions") or {}).get(
             parent_context.get("jurisdiction_code") or ""

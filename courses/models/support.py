@@ -1,12 +1,60 @@
+import copy
+
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldRowPanel, MultiFieldPanel
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
 INTERNATIONAL = "International"
 
 
+# What a translation of a helpline may change: its words. How to reach the service (numbers,
+# website, hours of opening excepted), its country, order and check date are always the
+# source's, so a translation that has not caught up never shows an old phone number.
+TRANSLATED_FIELDS = ("name", "description", "hours")
+
+
+def _language_variant(language):
+    try:
+        return get_supported_content_language_variant(language)
+    except LookupError:
+        return None
+
+
 class HelplineQuerySet(models.QuerySet):
+    def sources(self):
+        """The helplines in the site's default language (each service once)."""
+        return self.filter(locale__language_code=_language_variant(settings.LANGUAGE_CODE))
+
+    def for_learners(self):
+        """The source helplines of this queryset as a list, each in the active language:
+        a translation's name, description and hours where one exists, the source's contact
+        details always. One query, two with a translation in play."""
+        helplines = list(self.sources())
+        default = _language_variant(settings.LANGUAGE_CODE)
+        active = _language_variant(translation.get_language() or settings.LANGUAGE_CODE)
+        if not helplines or active in (None, default):
+            return helplines
+        words = {
+            row["translation_key"]: row
+            for row in Helpline.objects.filter(
+                translation_key__in=[h.translation_key for h in helplines],
+                locale__language_code=active,
+            ).values("translation_key", *TRANSLATED_FIELDS)
+        }
+        shown = []
+        for helpline in helplines:
+            if helpline.translation_key in words:
+                helpline = copy.copy(helpline)  # for display only, never saved
+                for field in TRANSLATED_FIELDS:
+                    setattr(helpline, field, words[helpline.translation_key][field])
+            shown.append(helpline)
+        return shown
+
     def for_country(self, country):
         """Helplines for one country plus the international ones; all of them for ''."""
         if not country:
@@ -14,7 +62,7 @@ class HelplineQuerySet(models.QuerySet):
         return self.filter(models.Q(country__iexact=country) | models.Q(country=INTERNATIONAL))
 
 
-class Helpline(index.Indexed, models.Model):
+class Helpline(TranslatableMixin, index.Indexed, models.Model):
     """A support service shown on the support page and in lessons (helplines block)."""
 
     country = models.CharField(
@@ -60,12 +108,14 @@ class Helpline(index.Indexed, models.Model):
         index.AutocompleteField("name"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("helpline")
         verbose_name_plural = _("helplines")
         ordering = ["sort_order", "country", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["country", "name"], name="courses_helpline_unique"),
+            models.UniqueConstraint(
+                fields=["country", "name", "locale"], name="courses_helpline_unique"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(phone="", text="", website=""),
                 name="courses_helpline_reachable",

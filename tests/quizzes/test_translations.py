@@ -2,12 +2,9 @@
 as an outside translator would), shown in the learner's language, and still one assessment —
 one set of attempts, one answer key and one item analysis, whatever the language."""
 
-import polib
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Locale
-from wagtail_localize.models import Translation as LocalizeTranslation
 from wagtail_localize.models import TranslationSource
 
 from quizzes import analysis, privacy, services
@@ -31,40 +28,21 @@ SPANISH = {
 }
 
 
-def spanish(text):
+def spanish_for(text):
     """The Spanish for the factory quiz's words (explanations and feedback get a marker)."""
     return SPANISH.get(text, f"[es] {text}")
 
 
 @pytest.fixture
-def languages(settings):
-    settings.WAGTAIL_I18N_ENABLED = True
-    settings.LANGUAGES = settings.WAGTAIL_CONTENT_LANGUAGES = [
-        ("en-gb", "English"),
-        ("es", "Español"),
-    ]
-    if "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE:
-        sessions = settings.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
-        settings.MIDDLEWARE = [
-            *settings.MIDDLEWARE[: sessions + 1],
-            "django.middleware.locale.LocaleMiddleware",
-            *settings.MIDDLEWARE[sessions + 1 :],
-        ]
-    return Locale.objects.get_or_create(language_code="es")[0]
+def languages(spanish):
+    return spanish
 
 
-def translate_by_po(quiz, locale):
-    """Export the quiz's PO file, fill in every msgstr as a translator would, import it and
-    publish the translation; returns the translated quiz."""
+def translate(quiz, locale):
+    """The quiz translated through its PO file (tests.conftest.translate_by_po)."""
     source, _ = TranslationSource.get_or_create_from_instance(quiz)
-    job = LocalizeTranslation.objects.create(source=source, target_locale=locale)
-    po = polib.pofile(str(job.export_po()))
-    assert len(po) >= 10  # the title, questions, choices, explanations and feedback
-    for entry in po:
-        entry.msgstr = spanish(entry.msgid)
-    assert job.import_po(po) == []  # no warnings
-    job.save_target(publish=True)
-    return Quiz.objects.get(translation_key=quiz.translation_key, locale=locale)
+    assert len(source.export_po()) >= 10  # the title, questions, choices, explanations, feedback
+    return factories.translate_by_po(quiz, locale, spanish_for)
 
 
 def two_questions(**settings):
@@ -106,13 +84,13 @@ class TestTranslating:
         self, languages
     ):
         quiz = two_questions()
-        spanish_quiz = translate_by_po(quiz, languages)
+        spanish_quiz = translate(quiz, languages)
         assert spanish_quiz.pk != quiz.pk and spanish_quiz.live
         assert spanish_quiz.title == "Cuestionario de indicadores"
         source_questions = {q.translation_key: q for q in quiz.questions.all()}
         for question in spanish_quiz.questions.all():
             original = source_questions[question.translation_key]
-            assert question.text == spanish(original.text)
+            assert question.text == spanish_for(original.text)
             correct = {c.translation_key for c in original.choices.all() if c.is_correct}
             assert {c.translation_key for c in question.choices.all() if c.is_correct} == correct
 
@@ -121,7 +99,7 @@ class TestTaking:
     @pytest.fixture
     def quizzes(self, languages):
         quiz = two_questions(attempts_allowed=1)
-        return quiz, translate_by_po(quiz, languages)
+        return quiz, translate(quiz, languages)
 
     def test_a_spanish_learner_gets_spanish_words_on_the_source_quiz(self, learner, quizzes):
         quiz, spanish_quiz = quizzes
@@ -206,7 +184,7 @@ class TestPages:
     @pytest.fixture
     def quizzes(self, languages):
         quiz = two_questions()
-        return quiz, translate_by_po(quiz, languages)
+        return quiz, translate(quiz, languages)
 
     def test_a_translations_address_leads_to_the_quiz_in_the_learners_language(
         self, client, learner, quizzes
@@ -246,7 +224,7 @@ class TestAnalysis:
     @pytest.fixture
     def sat(self, languages, make_user):
         quiz = two_questions()
-        spanish_quiz = translate_by_po(quiz, languages)
+        spanish_quiz = translate(quiz, languages)
         sit(make_user("a@example.org"), quiz, "en-gb", right=True)
         sit(make_user("b@example.org"), spanish_quiz, "es", right=True)
         sit(make_user("c@example.org"), quiz, "es", right=False)

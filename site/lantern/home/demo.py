@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from wagtail.models import (
     GroupApprovalTask,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -124,11 +125,13 @@ def update_home_page(home, courses):
 def load_helplines():
     """Helplines from fixtures/helplines.json, matched on (country, name)."""
     rows = json.loads((FIXTURES_DIR / "helplines.json").read_text(encoding="utf-8"))
+    locale = Locale.get_default()
     for order, row in enumerate(rows):
         verified = row.get("last_verified")
         Helpline.objects.update_or_create(
             country=row["country"],
             name=row["name"],
+            locale=locale,
             defaults={
                 "description": row.get("description", ""),
                 "phone": row.get("phone", ""),

@@ -13,7 +13,8 @@ from courses.models.support import INTERNATIONAL
 def support(request):
     """Helplines, grouped by country, international services first."""
     helplines = sorted(
-        Helpline.objects.all(), key=lambda h: (h.country != INTERNATIONAL, h.country.lower())
+        Helpline.objects.for_learners(),
+        key=lambda h: (h.country != INTERNATIONAL, h.country.lower()),
     )
     groups = [(country, list(items)) for country, items in groupby(helplines, lambda h: h.country)]
     return render(request, "home/support.html", {"groups": groups})
