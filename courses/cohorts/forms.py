@@ -236,7 +236,9 @@ class CohortJurisdictionForm(forms.ModelForm):
 
 def offered_jurisdictions(cohort):
     """The jurisdictions any of the cohort's courses offers (all of them for a new cohort)."""
-    jurisdictions = Jurisdiction.objects.exclude(code="general").order_by("sort_order", "name")
+    jurisdictions = (
+        Jurisdiction.objects.sources().exclude(code="general").order_by("sort_order", "name")
+    )
     if cohort.pk:
         jurisdictions = jurisdictions.filter(courses__cohorts=cohort).distinct()
     return jurisdictions

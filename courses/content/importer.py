@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 from django.db import transaction
+from wagtail.models import Locale
 
 from courses.content.sanitize import clean_rich_text
 from courses.models import (
@@ -195,6 +196,7 @@ def ensure_jurisdictions(codes):
             continue
         jurisdiction, _ = Jurisdiction.objects.get_or_create(
             code=code,
+            locale=Locale.get_default(),
             defaults={"name": JURISDICTION_NAMES.get(code, code.replace("-", " ").title())},
         )
         found.append(jurisdiction)

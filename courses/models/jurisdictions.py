@@ -3,10 +3,14 @@
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldRowPanel
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
 # The fallback every learner sees when they have picked nothing (or their choice has no
@@ -15,13 +19,29 @@ GENERAL = "general"
 GENERAL_NAME = "International / general"
 
 
-class Jurisdiction(index.Indexed, models.Model):
-    """A legal system learners work under, e.g. England and Wales, or the United States."""
+def content_language(language=None):
+    """The content language (a locale's language code) for an interface language, or None."""
+    try:
+        return get_supported_content_language_variant(language or settings.LANGUAGE_CODE)
+    except LookupError:
+        return None
+
+
+class JurisdictionQuerySet(models.QuerySet):
+    def sources(self):
+        """The jurisdictions in the site's default language: each one once. Enrolments,
+        cohorts and courses always point at these; a translation only gives other words."""
+        return self.filter(locale__language_code=content_language())
+
+
+class Jurisdiction(TranslatableMixin, index.Indexed, models.Model):
+    """A legal system learners work under, e.g. England and Wales, or the United States.
+    Translations (wagtail-localize) give its name and note in other languages; its code,
+    countries and order are the source row's."""
 
     code = models.SlugField(
         _("code"),
         max_length=50,
-        unique=True,
         help_text=_('Used in course files and lesson blocks, e.g. "england-wales".'),
     )
     name = models.CharField(_("name"), max_length=100, help_text=_("Shown to learners."))
@@ -46,13 +66,20 @@ class Jurisdiction(index.Indexed, models.Model):
         _("sort order"), default=100, help_text=_("Lower numbers are listed first.")
     )
 
+    objects = JurisdictionQuerySet.as_manager()
+
     panels = [FieldRowPanel(["code", "sort_order"]), "name", "note", "countries"]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("jurisdiction")
         verbose_name_plural = _("jurisdictions")
         ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "locale"], name="courses_jurisdiction_code_per_locale"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -64,6 +91,11 @@ class Jurisdiction(index.Indexed, models.Model):
     @property
     def is_general(self):
         return self.code == GENERAL
+
+
+def source_jurisdictions():
+    """`limit_choices_to` for fields that point at jurisdictions: the source rows only."""
+    return models.Q(locale__language_code=content_language())
 
 
 def jurisdiction_choices():
@@ -119,12 +151,34 @@ def forget():
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
+def _active_language():
+    default = content_language()
+    return content_language(translation.get_language()) or default, default
+
+
 def all_jurisdictions():
-    """Every jurisdiction by code (general always present), from the cache."""
-    key = f"lantern:jurisdictions:all:{_version()}"
+    """Every jurisdiction by code (general always present), in the active language: the
+    source rows, with a translation's name and note where one exists. From the cache."""
+    language, default = _active_language()
+    key = f"lantern:jurisdictions:all:{language}:{_version()}"
     found = cache.get(key)
     if found is None:
-        found = {j.code: _choice(j) for j in Jurisdiction.objects.all()}
+        sources = list(Jurisdiction.objects.sources())
+        words = {}
+        if language != default:
+            words = {
+                row["translation_key"]: row
+                for row in Jurisdiction.objects.filter(locale__language_code=language).values(
+                    "translation_key", "name", "note"
+                )
+            }
+        found = {}
+        for jurisdiction in sources:
+            choice = _choice(jurisdiction)
+            if jurisdiction.translation_key in words:
+                row = words[jurisdiction.translation_key]
+                choice = Choice(choice.pk, choice.code, row["name"], row["note"], choice.countries)
+            found[jurisdiction.code] = choice
         found.setdefault(GENERAL, GENERAL_CHOICE)
         cache.set(key, found, CACHE_SECONDS)
     return found
@@ -132,14 +186,22 @@ def all_jurisdictions():
 
 def course_choices(course):
     """What a learner of this course may pick: general first, then the course's own
-    jurisdictions. Just general for a course that offers none (learners are not asked)."""
-    key = f"lantern:jurisdictions:course:{course.pk}:{course.live_revision_id}:{_version()}"
+    jurisdictions, in the active language. Just general for a course that offers none
+    (learners are not asked)."""
+    language, _default = _active_language()
+    key = (
+        f"lantern:jurisdictions:course:{course.pk}:{course.live_revision_id}:{language}:"
+        f"{_version()}"
+    )
     found = cache.get(key)
     if found is None:
         everything = all_jurisdictions()
-        found = [everything[GENERAL]] + [
-            _choice(j) for j in course.jurisdictions.exclude(code=GENERAL).order_by("sort_order")
-        ]
+        codes = (
+            course.jurisdictions.exclude(code=GENERAL)
+            .order_by("sort_order")
+            .values_list("code", flat=True)
+        )
+        found = [everything[GENERAL]] + [everything[code] for code in codes if code in everything]
         cache.set(key, found, CACHE_SECONDS)
     return found
 

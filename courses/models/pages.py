@@ -15,7 +15,12 @@ from wagtail.search import index
 
 from courses.content.blocks import LessonBodyBlock, SourceBlock
 from courses.content.language_guard import TerminologyPanel
-from courses.models.jurisdictions import GENERAL, GENERAL_NAME, Jurisdiction
+from courses.models.jurisdictions import (
+    GENERAL,
+    GENERAL_NAME,
+    Jurisdiction,
+    source_jurisdictions,
+)
 from quizzes.services import has_passed
 
 
@@ -128,6 +133,7 @@ class CoursePage(Page):
     jurisdictions = ParentalManyToManyField(
         "courses.Jurisdiction",
         blank=True,
+        limit_choices_to=source_jurisdictions,
         related_name="courses",
         verbose_name=_("jurisdictions"),
         help_text=_(
@@ -481,7 +487,8 @@ class LessonPage(Page):
     def preview_modes(self):
         """One preview per jurisdiction, general first (the default)."""
         modes = [(GENERAL, _("Guidance for: %(name)s") % {"name": GENERAL_NAME})]
-        for code, name in Jurisdiction.objects.exclude(code=GENERAL).values_list("code", "name"):
+        rows = Jurisdiction.objects.sources().exclude(code=GENERAL).values_list("code", "name")
+        for code, name in rows:
             modes.append((code, _("Guidance for: %(name)s") % {"name": name}))
         return modes
 

@@ -148,9 +148,11 @@ def load_helplines():
 def load_jurisdictions():
     """Jurisdictions from fixtures/jurisdictions.json, matched on their code."""
     rows = json.loads((FIXTURES_DIR / "jurisdictions.json").read_text(encoding="utf-8"))
+    locale = Locale.get_default()
     for row in rows:
         Jurisdiction.objects.update_or_create(
             code=row["code"],
+            locale=locale,
             defaults={
                 "name": row["name"],
                 "note": row.get("note", ""),
