@@ -40,6 +40,7 @@ def parse_args(argv):
     parser.add_argument(
         "--sort", default="tottime", help="pstats sort key for --top (default tottime)"
     )
+    parser.add_argument("--sql", action="store_true", help="print each page's queries")
     parser.add_argument("--timed", type=int, default=20, help="timed requests per page (20)")
     return parser.parse_args(argv)
 
@@ -88,13 +89,20 @@ def profile(pages, cookies, args):
             if response.status_code != 200:
                 raise SystemExit(f"{name}: {path} answered {response.status_code}")
         queries = []
+
+        def record(execute, sql, *rest, queries=queries):
+            queries.append(sql)
+            return execute(sql, *rest)
+
         with (
-            connection.execute_wrapper(
-                lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
-            ),
+            connection.execute_wrapper(record),
             CacheCounter() as cache_calls,
         ):
             client.get(path)
+        if args.sql:
+            print(f"\n=== {name}: {len(queries)} queries")
+            for sql in queries:
+                print("  " + sql[:300])
         profiler = cProfile.Profile()
         profiler.enable()
         client.get(path)
