@@ -40,6 +40,9 @@ def parse_args(argv):
     parser.add_argument(
         "--sort", default="tottime", help="pstats sort key for --top (default tottime)"
     )
+    parser.add_argument(
+        "--by-file", type=int, default=0, help="print the N files whose functions run most"
+    )
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
     parser.add_argument("--timed", type=int, default=20, help="timed requests per page (20)")
     return parser.parse_args(argv)
@@ -122,6 +125,14 @@ def profile(pages, cookies, args):
                 statistics.median(times) * 1000,
             )
         )
+        if args.by_file:
+            by_file = {}
+            for (filename, _line, _name), (_cc, calls, *_rest) in stats.stats.items():
+                short = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
+                by_file[short] = by_file.get(short, 0) + calls
+            print(f"\n=== {name}: {stats.total_calls:,} calls, by file")
+            for short, calls in sorted(by_file.items(), key=lambda item: -item[1])[: args.by_file]:
+                print(f"{calls:>8,}  {short}")
         if args.top:
             print(f"\n=== {name}: {stats.total_calls:,} calls")
             stats.sort_stats(args.sort).print_stats(args.top)
