@@ -30,7 +30,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.models.pages import RouteResult
 
 GENERATION_KEY = "lantern:pages:generation"
@@ -160,6 +160,23 @@ def cached_route(request, path):
     page = link_chain([_thaw(item) for item in frozen])
     page.__dict__[RESTRICTIONS] = restrictions
     return site, RouteResult(page)
+
+
+def find_site(request):
+    """Wagtail's `Site.find_for_request`, from the cache (per host and port, stamped like the
+    routes): for views that link to pages with `{% pageurl %}` without routing to one."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    try:
+        key = _key("site", request.get_host(), request.get_port())
+    except Exception:  # noqa: BLE001 (a bad Host header: Wagtail answers it)
+        return Site.find_for_request(request)
+    site, generation = _read(key)
+    if site is None:
+        site = Site.find_for_request(request)
+        cache.set(key, (generation, site), CACHE_SECONDS)
+    request._wagtail_site = site
+    return site
 
 
 def serve(request, path):

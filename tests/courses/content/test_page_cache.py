@@ -94,7 +94,7 @@ class TestCachedRoutes:
         new_url = LessonPage.objects.get(pk=lessons[0].pk).url
         assert "/renamed-course/" in new_url
         gone_or_redirected(client, old_url, new_url)
-        gone_or_redirected(client, course.url, page.url)
+        gone_or_redirected(client, course.url, CoursePage.objects.get(pk=course.pk).url)
         assert client.get(new_url).status_code == 200
 
     def test_a_lesson_moved_to_another_module_answers_at_its_new_url(self, client, signed_in):
@@ -149,6 +149,21 @@ class TestCachedRoutes:
         assert client.get(course_index.url).status_code == 200
         assert client.get(lessons[0].url + "deeper/").status_code == 404
         assert client.get(course.url + "no-such-module/").status_code == 404
+
+
+class TestMyLearningLinks:
+    def test_links_follow_a_renamed_course(self, client, signed_in):
+        course, lessons = signed_in
+        dashboard = reverse("courses:dashboard")
+        warm(client, dashboard)
+        assert f'href="{course.url}"' in client.get(dashboard).content.decode()
+        page = CoursePage.objects.get(pk=course.pk)
+        page.slug = "renamed"
+        page.save_revision().publish()
+        new_url = CoursePage.objects.get(pk=course.pk).url
+        html = client.get(dashboard).content.decode()
+        assert f'href="{new_url}"' in html and "/renamed/" in new_url
+        assert f'href="{course.url}"' not in html
 
 
 WHERE = {
