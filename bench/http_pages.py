@@ -237,7 +237,11 @@ def count_queries(pages, cookies):
     for name, (path, who) in pages.items():
         client = Client()
         client.cookies["sessionid"] = cookies[who]
-        client.get(path)  # warm: the first request of a session may write
+        # Warm: the first request of a session may write, and the first course request of a
+        # process only learns where courses live; the next fills the route and body caches
+        # (the gunicorn workers are warm the same way before timing).
+        client.get(path)
+        client.get(path)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         if response.status_code != 200:

@@ -7,6 +7,7 @@ from courses import audit
 from courses.certificates import services as certificates
 from courses.cohorts import access as cohort_access
 from courses.cohorts.reports import summary_cache as cohort_summary_cache
+from courses.content import page_cache
 from courses.learning import quiz_link
 from courses.learning import services as learning
 from courses.learning.tasks import send_course_completed_email
@@ -85,6 +86,13 @@ def forget_jurisdictions(sender, **kwargs):
     from courses.models import jurisdictions
 
     jurisdictions.forget()
+    page_cache.bump_generation()
+
+
+def forget_cached_pages(sender, **kwargs):
+    """A page, site, view restriction, image, document or helpline changed: cached routes
+    and lesson bodies are ignored from now on (`courses.content.page_cache`)."""
+    page_cache.bump_generation()
 
 
 def connect():
@@ -92,9 +100,19 @@ def connect():
     from django.apps import apps
     from django.contrib.auth.signals import user_logged_in
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import PageViewRestriction, Site, get_page_models
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from courses.models import CoursePage, Jurisdiction, LessonPage, ModulePage, Organisation
+    from courses.models import (
+        CoursePage,
+        Helpline,
+        Jurisdiction,
+        LessonPage,
+        ModulePage,
+        Organisation,
+    )
     from courses.signals import (
         certificate_issued,
         certificate_revoked,
@@ -150,6 +168,31 @@ def connect():
         dispatch_uid="courses_forget_course_jurisdictions",
     )
     user_logged_in.connect(record_admin_login, dispatch_uid="courses_record_admin_login")
+    for name, signal in (
+        ("published", page_published),
+        ("unpublished", page_unpublished),
+        ("moved", post_page_move),
+    ):
+        signal.connect(forget_cached_pages, dispatch_uid=f"courses_page_cache_{name}")
+    m2m_changed.connect(
+        forget_cached_pages,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="courses_page_cache_restriction_groups",
+    )
+    for model in (
+        *get_page_models(),
+        Site,
+        PageViewRestriction,
+        get_image_model(),
+        get_document_model(),
+        Helpline,
+    ):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_cached_pages,
+                sender=model,
+                dispatch_uid=f"courses_page_cache_{model._meta.label}_{signal is post_save}",
+            )
     cohort_summary_cache.connect()
     for model in (ModulePage, LessonPage):
         name = model.__name__.lower()

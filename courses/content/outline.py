@@ -5,11 +5,22 @@ the template engine, with `{% pageurl %}` per lesson, was most of those pages' t
 The markup is the one the templates produced; every title is escaped by `format_html`.
 """
 
+import html
 from urllib.parse import quote
 
-from django.utils.html import format_html, format_html_join
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+
+
+def format_html(format_string, *args):
+    """Django's `format_html` (the same output: each argument escaped unless it is already
+    safe), without its lazy-string and keyword handling, which cost a few thousand calls on a
+    60-lesson outline."""
+    return SafeString(
+        format_string.format(
+            *(arg.__html__() if hasattr(arg, "__html__") else html.escape(str(arg)) for arg in args)
+        )
+    )
 
 
 def urls_below(ancestor, pages, request=None):
@@ -114,34 +125,29 @@ def course_outline_html(outline, urls, enrolled):
                 lessons_class,
             )
         )
-        parts.append(
-            format_html_join(
-                "",
+        parts.extend(
+            format_html(
                 '<li class="lesson-item lesson-item--{}">{} <a href="{}">{}</a> '
                 '<span class="meta">{} min</span>{}</li>',
-                (
-                    (
-                        lesson.state,
-                        format_html(
-                            '<span class="status-pill state state--{}">{}</span>',
-                            lesson.state,
-                            _LESSON_PILLS.get(lesson.state, "Not started"),
-                        )
-                        if enrolled
-                        else "",
-                        urls[lesson.pk],
-                        lesson.title,
-                        lesson.estimated_minutes,
-                        format_html(
-                            ' <span class="badge" title="{}">Content note</span>',
-                            lesson.content_note,
-                        )
-                        if lesson.content_note
-                        else "",
-                    )
-                    for lesson in lessons
-                ),
+                lesson.state,
+                format_html(
+                    '<span class="status-pill state state--{}">{}</span>',
+                    lesson.state,
+                    _LESSON_PILLS.get(lesson.state, "Not started"),
+                )
+                if enrolled
+                else "",
+                urls[lesson.pk],
+                lesson.title,
+                lesson.estimated_minutes,
+                format_html(
+                    ' <span class="badge" title="{}">Content note</span>',
+                    lesson.content_note,
+                )
+                if lesson.content_note
+                else "",
             )
+            for lesson in lessons
         )
         parts.append("</ol></li>")
     parts.append("</ol>")

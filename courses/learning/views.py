@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.cohorts import services as cohort_services
+from courses.content import page_cache
 from courses.content.sanitize import TooLong, plain_text
 from courses.learning import services as progress
 from courses.learning.completion import unmet_requirements
@@ -265,6 +266,22 @@ def course_complete(request, course_id):
     return render(request, "courses/learning/course_complete.html", context)
 
 
+# What a My learning card reads of its course and next lesson: the title and what their URL
+# is worked out from. The rest (bodies, objectives, SEO fields) is not loaded.
+CARD_PAGE_FIELDS = frozenset(
+    {"id", "page_ptr", "title", "slug", "path", "depth", "url_path", "live", "locale"}
+)
+
+
+def _card_page_defer():
+    return [
+        f"{relation}__{field.name}"
+        for relation, model in (("course", CoursePage), ("next_lesson", LessonPage))
+        for field in model._meta.concrete_fields
+        if field.name not in CARD_PAGE_FIELDS
+    ]
+
+
 @login_required
 def dashboard(request):
     """My learning: current courses with progress and where to resume, then completed ones."""
@@ -272,6 +289,7 @@ def dashboard(request):
         Enrolment.objects.active()
         .filter(user=request.user)
         .select_related("course", "next_lesson", "cohort__organisation")
+        .defer(*_card_page_defer())
         .order_by("completed_at", "due_at", "-last_activity_at")
     )
     from courses.models import Certificate
@@ -303,6 +321,7 @@ def dashboard(request):
             certificate.course_id not in seen and certificate.course_id not in renewing
         )
         seen.add(certificate.course_id)
+    page_cache.find_site(request)  # for the cards' links, without a query
     return render(
         request,
         "courses/learning/dashboard.html",

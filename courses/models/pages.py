@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from courses.content import page_cache
 from courses.content.blocks import LessonBodyBlock, SourceBlock
 from courses.content.language_guard import TerminologyPanel
 from courses.models.jurisdictions import (
@@ -57,6 +58,15 @@ ROUTE_MODULE_FIELDS = (
 )
 
 
+class CachedRouteMixin:
+    """Pages the course index routes: the view restrictions that came with a cached route
+    are used as they are (`courses.content.page_cache`), else Wagtail reads them."""
+
+    def get_view_restrictions(self):
+        restrictions = page_cache.view_restrictions(self)
+        return super().get_view_restrictions() if restrictions is None else restrictions
+
+
 class CourseIndexPage(Page):
     """Lists the published courses. Courses can only be created under it."""
 
@@ -74,7 +84,8 @@ class CourseIndexPage(Page):
     def route(self, request, path_components):
         """Find a course, module or lesson by its URL path with one query per level, each for
         the page type that level holds (no query for page types); every page on the way must
-        be live. Anything unusual (a missing page, another page type) is left to Wagtail."""
+        be live. Anything unusual (a missing page, another page type) is left to Wagtail.
+        The chain found is cached per URL path (`courses.content.page_cache`)."""
         levels = (CoursePage, ModulePage, LessonPage)
         if not path_components or len(path_components) > len(levels):
             return super().route(request, path_components)
@@ -93,15 +104,10 @@ class CourseIndexPage(Page):
                 return super().route(request, path_components)
             if not page.live:
                 raise Http404
-            page._cached_parent_obj = parent
             pages.append(page)
             parent = page
-        page = pages[-1]
-        if isinstance(page, (ModulePage, LessonPage)):
-            page.__dict__["course"] = pages[0]
-        if isinstance(page, LessonPage):
-            page.__dict__["module"] = pages[1]
-        return page.route(request, [])
+        page_cache.remember_route(request, [self, *pages])
+        return page_cache.link_chain([self, *pages]).route(request, [])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -121,7 +127,7 @@ class CompletionRule(models.TextChoices):
     LESSONS_AND_QUIZZES = "lessons_and_quizzes", _("All lessons complete and quizzes passed")
 
 
-class CoursePage(Page):
+class CoursePage(CachedRouteMixin, Page):
     """A course: modules of lessons, for one or more audiences, leading to a certificate."""
 
     template = "courses/content/course_page.html"
@@ -331,7 +337,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(CachedRouteMixin, Page):
     """A module of a course: an introduction, objectives and its lessons."""
 
     template = "courses/content/module_page.html"
@@ -391,7 +397,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(CachedRouteMixin, Page):
     """A lesson: a body of blocks, an estimate of time, an optional content note, sources."""
 
     template = "courses/content/lesson_page.html"

@@ -95,7 +95,8 @@ def cache_config(url):
     if scheme in {"redis", "rediss", "unix"}:
         return {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                # Django's RedisCache, reusing its Redis client objects (lantern.cache).
+                "BACKEND": "lantern.cache.RedisCache",
                 "LOCATION": url,
                 "KEY_PREFIX": "lantern",
             }

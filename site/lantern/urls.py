@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
 from django.views.generic import RedirectView
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -29,6 +28,7 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page URLs, with the course tree's routes cached (courses.content.page_cache).
+urlpatterns += [path("", include("courses.wagtail_urls"))]
 
 handler500 = "lantern.home.views.server_error"

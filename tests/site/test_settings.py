@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 from lantern.env import cache_config, email_config, env_bool, env_list
 
@@ -58,8 +59,11 @@ class TestEmailUrl:
 
 class TestCacheUrl:
     def test_redis_url_uses_djangos_redis_cache(self):
+        from django.core.cache.backends.redis import RedisCache
+
         config = cache_config("redis://127.0.0.1:6379/1")["default"]
-        assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+        assert config["BACKEND"] == "lantern.cache.RedisCache"
+        assert issubclass(import_string(config["BACKEND"]), RedisCache)
         assert config["LOCATION"] == "redis://127.0.0.1:6379/1"
 
     def test_empty_means_local_memory(self):

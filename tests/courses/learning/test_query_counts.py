@@ -47,7 +47,8 @@ class TestLearnerPageQueryCounts:
         progress.enrol(learner, course)
         client.force_login(learner)
         client.get(lessons[3].url)
-        with django_assert_max_num_queries(14):
+        client.get(lessons[3].url)  # the route, outline and body are cached now
+        with django_assert_max_num_queries(5):
             response = client.get(lessons[3].url)
         assert response.status_code == 200
         assert response.content.decode().count("Lesson 1.") >= lessons_per_module
@@ -58,18 +59,20 @@ class TestLearnerPageQueryCounts:
     def test_course_and_module_pages(self, client, big_course, django_assert_max_num_queries):
         course, lessons, _ = big_course
         client.get(course.url)
-        with django_assert_max_num_queries(12):
+        client.get(course.url)
+        with django_assert_max_num_queries(5):
             response = client.get(course.url)
         assert response.content.decode().count("state state--done") == 5
         module_url = lessons[12].get_parent().url
         client.get(module_url)
-        with django_assert_max_num_queries(14):
+        client.get(module_url)
+        with django_assert_max_num_queries(6):
             response = client.get(module_url)
         assert "Lesson 2.3" in response.content.decode()
 
     def test_my_learning(self, client, big_course, django_assert_max_num_queries):
-        client.get(reverse("courses:dashboard"))
-        with django_assert_max_num_queries(9):
+        client.get(reverse("courses:dashboard"))  # the site is cached now
+        with django_assert_max_num_queries(8):
             response = client.get(reverse("courses:dashboard"))
         assert response.content.count(b"progress__bar") == 1
 

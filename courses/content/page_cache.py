@@ -1,0 +1,243 @@
+"""Caches for the learner pages: the routed page chain per URL path, and the rendered lesson
+body per live revision, jurisdiction and language.
+
+Both are stamped with one generation token. Saving, publishing, unpublishing, moving or
+deleting any page, changing a site, an image, a document, a helpline or a jurisdiction draws
+a new token (at once, and again when the transaction commits), so every entry made before is
+ignored: nothing is forgotten page by page, and a change the receivers cannot place (a link
+in a lesson to a page that moved) is covered too. These changes are rare next to page views.
+The token is read in the same round trip as the entry it stamps.
+
+Only the course tree is cached: a path the course index routed (course, module or lesson,
+every page on the way live). Anything else goes to Wagtail's own routing. The view
+restrictions on the page and its ancestors are cached with the route (a restriction saved,
+deleted or given other groups draws a new token too), and Wagtail's `on_serve_page` hook
+still checks them against each request.
+
+Lesson bodies hold no learner's state: reflection blocks (the learner's answer, a CSRF token,
+the sign-in link) are rendered on each request, and the other blocks are rendered for the
+cache with a context that holds no request and no user, only the page and the jurisdiction
+the learner reads ("Where you work" and helplines), which are part of the key with the
+language.
+"""
+
+import hashlib
+import uuid
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from wagtail.fields import StreamField
+from wagtail.models import Page, Site
+from wagtail.models.pages import RouteResult
+
+GENERATION_KEY = "lantern:pages:generation"
+RESTRICTIONS = "_lantern_view_restrictions"
+CACHE_SECONDS = 60 * 60
+
+# URL path prefixes (relative to the site root) under which a course index routed pages, in
+# this process: only paths under one of them are looked up in the cache, so other pages pay
+# no cache round trip. A stale prefix costs one lookup that misses, never a wrong page.
+_course_prefixes = set()
+
+
+# --- The generation token -------------------------------------------------------------------
+
+
+def bump_generation():
+    """Make every cached route and lesson body stale (now, and again after the commit, so
+    an entry built from data read before the commit is not kept)."""
+
+    def bump():
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _read(key):
+    """(entry, generation) in one round trip; entry is None unless stamped with the current
+    generation. A missing token is drawn afresh."""
+    found = cache.get_many([key, GENERATION_KEY])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, generation, None):
+            generation = cache.get(GENERATION_KEY)
+        return None, generation
+    entry = found.get(key)
+    if entry is None or entry[0] != generation:
+        return None, generation
+    return entry[1], generation
+
+
+def _key(kind, *parts):
+    digest = hashlib.sha1("\x00".join(str(part) for part in parts).encode()).hexdigest()  # noqa: S324 (a cache key)
+    return f"lantern:{kind}:{digest}"
+
+
+# --- Routes --------------------------------------------------------------------------------
+
+
+def _freeze(page):
+    """A page's loaded field values, as plain data (StreamFields as their raw JSON)."""
+    names, values = [], []
+    for field in page._meta.concrete_fields:
+        if field.attname not in page.__dict__:
+            continue  # deferred: loads on use, as it would have
+        value = page.__dict__[field.attname]
+        if isinstance(field, StreamField):
+            value = field.get_prep_value(value)
+        names.append(field.attname)
+        values.append(value)
+    return page._meta.label_lower, names, values
+
+
+def _thaw(frozen):
+    label, names, values = frozen
+    return apps.get_model(label).from_db(DEFAULT_DB_ALIAS, names, values)
+
+
+def _route_key(request, path):
+    return _key("route", request.get_host(), request.get_port(), get_language(), path)
+
+
+def remember_route(request, pages):
+    """Cache the chain the course index routed to: [index, course, module?, lesson?]."""
+    path = getattr(request, "_lantern_route_path", None)
+    site = getattr(request, "_wagtail_site", None)
+    if path is None or site is None:
+        return  # not routed through `serve`
+    index, page = pages[0], pages[-1]
+    below_index = page.url_path[len(index.url_path) :]
+    if not page.url_path.startswith(index.url_path) or not path.endswith(below_index):
+        return
+    _course_prefixes.add(path[: len(path) - len(below_index)])
+    generation = getattr(request, "_lantern_route_generation", None)
+    if generation is None:
+        return  # the prefix was not known yet: the next request reads the token first
+    # The view restrictions on the page and its ancestors (Wagtail's two queries), kept
+    # with the route: Wagtail's `on_serve_page` hook still checks them on every request.
+    restrictions = list(Page.get_view_restrictions(page))
+    page.__dict__[RESTRICTIONS] = restrictions
+    value = (site, [_freeze(item) for item in pages], restrictions)
+    cache.set(_route_key(request, path), (generation, value), CACHE_SECONDS)
+
+
+def view_restrictions(page):
+    """The view restrictions that came with the page's cached route, else None."""
+    return page.__dict__.get(RESTRICTIONS)
+
+
+def link_chain(pages):
+    """Set what the route found on the pages themselves: each page's parent, and the
+    course and module of a module or lesson (no query for them later)."""
+    for parent, page in zip(pages, pages[1:], strict=False):
+        page._cached_parent_obj = parent
+    page = pages[-1]
+    if len(pages) >= 3:
+        page.__dict__["course"] = pages[1]
+    if len(pages) == 4:
+        page.__dict__["module"] = pages[2]
+    return page
+
+
+def cached_route(request, path):
+    """(site, RouteResult) for a course tree path from the cache, or None."""
+    if not any(path.startswith(prefix) for prefix in _course_prefixes):
+        return None
+    try:
+        key = _route_key(request, path)
+    except Exception:  # noqa: BLE001 (a bad Host header: Wagtail's routing answers it)
+        return None
+    value, generation = _read(key)
+    request._lantern_route_generation = generation
+    if value is None:
+        return None
+    site, frozen, restrictions = value
+    page = link_chain([_thaw(item) for item in frozen])
+    page.__dict__[RESTRICTIONS] = restrictions
+    return site, RouteResult(page)
+
+
+def find_site(request):
+    """Wagtail's `Site.find_for_request`, from the cache (per host and port, stamped like the
+    routes): for views that link to pages with `{% pageurl %}` without routing to one."""
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    try:
+        key = _key("site", request.get_host(), request.get_port())
+    except Exception:  # noqa: BLE001 (a bad Host header: Wagtail answers it)
+        return Site.find_for_request(request)
+    site, generation = _read(key)
+    if site is None:
+        site = Site.find_for_request(request)
+        cache.set(key, (generation, site), CACHE_SECONDS)
+    request._wagtail_site = site
+    return site
+
+
+def serve(request, path):
+    """Wagtail's `serve` view, with the course tree's routes from the cache."""
+    from wagtail import views
+
+    request._lantern_route_path = path
+    found = cached_route(request, path)
+    if found is not None:
+        request._wagtail_site, request._wagtail_route_for_request = found
+    return views.serve(request, path)
+
+
+# --- Lesson bodies --------------------------------------------------------------------------
+
+# Blocks rendered on every request: they show the learner's own state.
+PER_REQUEST_BLOCKS = frozenset({"reflection"})
+# What the cached blocks may read from the page context: nothing about the learner but where
+# they work (which their key holds).
+CACHED_CONTEXT = ("page", "jurisdiction_code", "jurisdictions", "jurisdiction_change_url")
+
+
+def _body_key(page, context):
+    return _key(
+        "lesson-body",
+        page.pk,
+        page.live_revision_id,
+        get_language(),
+        context.get("jurisdiction_code") or "",
+        context.get("jurisdiction_change_url") or "",
+    )
+
+
+def render_lesson_body(page, context):
+    """The lesson's body blocks as HTML, the same as `{% include_block %}` of each block with
+    the page's context. Blocks without learner state come from the cache (or are rendered
+    and cached); reflection blocks are rendered for this request. Previews and pages without
+    a live revision are rendered afresh."""
+    request = context.get("request")
+    cacheable = (
+        request is not None and page.pk and page.live and not getattr(request, "is_preview", False)
+    )
+    if not cacheable:
+        flat = context.flatten()
+        return mark_safe("".join(str(child.render_as_block(context=flat)) for child in page.body))  # noqa: S308
+    key = _body_key(page, context)
+    parts, generation = _read(key)
+    if parts is None:
+        shared = {name: context[name] for name in CACHED_CONTEXT if name in context}
+        parts = [
+            None
+            if child.block_type in PER_REQUEST_BLOCKS
+            else str(child.render_as_block(context=dict(shared)))
+            for child in page.body
+        ]
+        cache.set(key, (generation, parts), CACHE_SECONDS)
+    if None in parts:
+        flat = context.flatten()
+        children = list(page.body)
+        parts = [
+            str(children[position].render_as_block(context=flat)) if part is None else part
+            for position, part in enumerate(parts)
+        ]
+    return mark_safe("".join(parts))  # noqa: S308 (each part rendered by its block's template)
