@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language: from the URL prefix (/es/, /fr/, /ar/), English without one.
+    # After sessions (it may read them), before CommonMiddleware (which appends slashes).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -191,7 +194,21 @@ SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 60 * 60
 # Redis in production) or both (cached_db): either way every app server sees them.
 SESSION_ENGINE = session_engine(env_str("SESSION_ENGINE", "db"))
 
+# Interface languages (docs/translation.md). English is the default and has no URL prefix, so
+# every English address stays as it was; the others live under /es/, /fr/ and /ar/. Catalogues
+# are in locale/ (`make messages`); Arabic is written right to left (<html dir="rtl">).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Page content is not translated yet: WAGTAIL_I18N_ENABLED stays off until wagtail-localize
+# comes in (docs/translation.md, "Part 2"). With it on, Wagtail links each page in its own
+# locale's language, so an English page linked from /es/ would drop the learner back into the
+# English interface.
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
