@@ -141,6 +141,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "lantern.users.forms.SignupDetailsForm"
+# After sign-in, My learning in the person's chosen language (lantern.users.adapter).
+ACCOUNT_ADAPTER = "lantern.users.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "lantern.users.allauth_forms.LoginForm",
     "signup": "lantern.users.allauth_forms.SignupForm",
