@@ -70,3 +70,11 @@ def test_arabic_is_mirrored_with_quick_exit_in_the_safety_bar(page, site):
 def test_translated_pages_are_accessible(page, site, assert_accessible, path):
     page.goto(path)
     assert_accessible(page)
+
+
+def test_the_shift_counter_speaks_the_pages_language(page, site):
+    page.goto("/es/support/")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    status = page.locator("[data-quick-exit-status]")
+    assert status.inner_text() == "Mayús: púlsela 1 vez más para salir."
