@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install install-dev run serve demo migrate test lint e2e bench check clean screenshots credential-verifier xapi-lrs
+.PHONY: help venv install install-dev run serve demo migrate test lint e2e bench check clean screenshots credential-verifier xapi-lrs messages
 
 help:
 	@echo "make run    set up .venv, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
@@ -14,6 +14,7 @@ help:
 	@echo "make e2e    browser tests only (needs /usr/bin/chromium)"
 	@echo "make bench  benchmarks (see bench/)"
 	@echo "make lint   ruff check and format, template indentation, import contracts"
+	@echo "make messages  update the translation catalogues in locale/ and compile them (needs gettext)"
 	@echo "make screenshots  desktop and phone PNGs of the demo in docs/img/ (needs Chromium)"
 
 # A venv whose interpreter no longer runs (moved, Python upgraded) is rebuilt.
@@ -51,6 +52,14 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djhtml --check $$(git ls-files '*.html' 2>/dev/null || find courses quizzes site -name '*.html')
 	PYTHONPATH=site $(VENV)/bin/lint-imports
+
+# Translation catalogues (docs/translation.md): gather every marked string into locale/<lang>/,
+# then compile the .mo files that are committed beside them. Needs GNU gettext (xgettext, msgfmt).
+MESSAGES_LANGUAGES := es fr ar
+MESSAGES_IGNORE := --ignore=.venv* --ignore=tests --ignore=bench --ignore=docs --ignore=media --ignore=staticfiles --ignore=node_modules --ignore=fixtures
+messages: install
+	$(MANAGE) makemessages $(addprefix -l ,$(MESSAGES_LANGUAGES)) --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages $(addprefix -l ,$(MESSAGES_LANGUAGES)) --ignore=.venv*
 
 # The unit suite runs on every core (pytest-xdist); the browser tests share one Chromium.
 test: install-dev lint

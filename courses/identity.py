@@ -25,3 +25,13 @@ def email_verified(user):
         verified = True
     user._lantern_email_verified = verified
     return verified
+
+
+def learner_language(user):
+    """The language to write to this person in: the one they chose on the host site's language
+    switcher (a `preferred_language` attribute on the user model, if it has one), else the
+    site's default language. Emails are rendered in it."""
+    from django.conf import settings
+
+    language = getattr(user, "preferred_language", "") if user is not None else ""
+    return language or settings.LANGUAGE_CODE

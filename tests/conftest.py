@@ -74,6 +74,17 @@ def clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request to /es/... leaves Spanish active in the thread (LocaleMiddleware activates a
+    language per request and never resets it): each test starts and ends in the default."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def fresh_minute():
     """Rate limits count per clock minute: a test that sends a limit's worth of requests

@@ -104,7 +104,7 @@ def did_document(base_url=None):
 
 
 def status_list_url(number, base_url=None):
-    return urljoin(_base(base_url), reverse("courses:credential_status_list", args=[number]))
+    return urljoin(_base(base_url), reverse("credentials:credential_status_list", args=[number]))
 
 
 def ensure_status_index(certificate):

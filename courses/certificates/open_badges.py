@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses import conf
@@ -39,12 +39,16 @@ def iso_utc(moment):
 
 
 def verify_url(certificate, base_url):
-    return urljoin(site_base_url(base_url), reverse("courses:verify_code", args=[certificate.code]))
+    """The check page's address in the site's default language: a signed credential carries it,
+    so it must not depend on the language of the request that issued it."""
+    with translation.override(None):
+        path = reverse("courses:verify_code", args=[certificate.code])
+    return urljoin(site_base_url(base_url), path)
 
 
 def status_url(certificate, base_url):
     return urljoin(
-        site_base_url(base_url), reverse("courses:certificate_status", args=[certificate.code])
+        site_base_url(base_url), reverse("credentials:certificate_status", args=[certificate.code])
     )
 
 

@@ -6,11 +6,12 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from courses import conf
 from courses.delivery import services as delivery
+from courses.identity import learner_language
 from courses.models import Certificate, Enrolment
 
 
@@ -51,15 +52,17 @@ def send_certificate_expiry_reminders():
     by this run."""
     now = timezone.now()
     days = conf.certificate_reminder_days()
-    context = {
-        "renew_url": conf.absolute_url(reverse("courses:dashboard")),
-        "site_name": conf.site_name(),
-    }
     keys = []
     for certificate in _certificates_due_a_reminder(now, days):
-        context["certificate"] = certificate
-        subject = render_to_string("courses/email/certificate_reminder_subject.txt", context)
-        message = render_to_string("courses/email/certificate_reminder.txt", context)
+        # In the holder's own language (subject, text and the link's language prefix).
+        with translation.override(learner_language(certificate.user)):
+            context = {
+                "certificate": certificate,
+                "renew_url": conf.absolute_url(reverse("courses:dashboard")),
+                "site_name": conf.site_name(),
+            }
+            subject = render_to_string("courses/email/certificate_reminder_subject.txt", context)
+            message = render_to_string("courses/email/certificate_reminder.txt", context)
         # One email per certificate, however often this runs; `reminded_at` is set once it
         # has gone, and the outbox retries it later when the mail server is down.
         key = f"cert-expiry:{certificate.pk}"

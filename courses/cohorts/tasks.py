@@ -3,9 +3,10 @@
 
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses import conf
+from courses.identity import learner_language
 
 
 def invitation_email(invitation, titles=None):
@@ -85,8 +86,9 @@ def unfinished_titles(cohort, user):
 def reminder_email(cohort, membership, titles, now=None):
     """The reminder email's (subject, body) for one member: what the task sends and the
     preview shows."""
-    context = reminder_context(cohort)
-    body = reminder_body(context, membership.user, titles, membership.due_at, now)
+    with translation.override(learner_language(membership.user)):
+        context = reminder_context(cohort)
+        body = reminder_body(context, membership.user, titles, membership.due_at, now)
     return context["subject"], body
 
 
@@ -144,14 +146,17 @@ def queue_overdue_reminders(cohort, memberships, now=None):
     memberships = [m for m in memberships if m.user.is_active and m.user.email]
     courses = list(cohort.courses.order_by("title").only("id", "title"))
     done = completed_courses(courses, [m.user_id for m in memberships])
-    context = reminder_context(cohort)
     waiting = 0
     for membership in memberships:
         user = membership.user
         titles = [c.title for c in courses if not done.get((user.pk, c.pk), False)]
         if not titles:
             continue
-        body = reminder_body(context, user, titles, cohort.due_at_for(membership.joined_at), now)
+        # In the member's own language (subject, text and links).
+        with translation.override(learner_language(user)):
+            context = reminder_context(cohort)
+            due_at = cohort.due_at_for(membership.joined_at)
+            body = reminder_body(context, user, titles, due_at, now)
         row, created = delivery.queue(
             reminder_key(membership),
             user.email,

@@ -7,10 +7,12 @@ import logging
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django_tasks import task
 
 from courses import conf
 from courses.delivery import services as delivery
+from courses.identity import learner_language
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +114,25 @@ def send_course_completed_email(enrolment_id):
     if enrolment is None or not enrolment.user.is_active or not enrolment.user.email:
         return False
     certificate = Certificate.objects.filter(enrolment=enrolment, revoked_at__isnull=True).first()
+    # In the learner's own language (subject, text and the links' language prefix).
+    with translation.override(learner_language(enrolment.user)):
+        subject, message = _completion_email(enrolment, certificate)
+    # Queued once per enrolment (a cycle); marked emailed only once it has gone, and
+    # retried later by the outbox when the mail server is down.
+    key = f"completed:{enrolment.pk}"
+    delivery.queue(
+        key,
+        enrolment.user.email,
+        subject,
+        message,
+        mark=enrolment,
+        mark_field="completion_emailed_at",
+    )
+    return delivery.deliver_due(keys=[key]) == 1
+
+
+def _completion_email(enrolment, certificate):
+    """The course-completed email's (subject, body), in the active language."""
     context = {
         "enrolment": enrolment,
         "course_title": enrolment.course.title,
@@ -128,15 +149,4 @@ def send_course_completed_email(enrolment_id):
     }
     subject = render_to_string("courses/email/course_completed_subject.txt", context)
     message = render_to_string("courses/email/course_completed.txt", context)
-    # Queued once per enrolment (a cycle); marked emailed only once it has gone, and
-    # retried later by the outbox when the mail server is down.
-    key = f"completed:{enrolment.pk}"
-    delivery.queue(
-        key,
-        enrolment.user.email,
-        subject,
-        message,
-        mark=enrolment,
-        mark_field="completion_emailed_at",
-    )
-    return delivery.deliver_due(keys=[key]) == 1
+    return subject, message

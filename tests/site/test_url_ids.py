@@ -10,7 +10,7 @@ import uuid
 import pytest
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.converters import IntConverter
-from django.urls.resolvers import RoutePattern
+from django.urls.resolvers import LocalePrefixPattern, RoutePattern
 
 from quizzes.converters import MAX_ID, DatabaseIdConverter
 
@@ -23,6 +23,10 @@ TOKEN = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 def _walk(patterns, prefix="", namespace=""):
     for entry in patterns:
+        if isinstance(entry.pattern, LocalePrefixPattern):
+            # i18n_patterns: English has no prefix, so the routes are walked as they are.
+            yield from _walk(entry.url_patterns, prefix, namespace)
+            continue
         if not isinstance(entry.pattern, RoutePattern):
             continue  # regular expressions: Wagtail's page serving, static files
         route = prefix + str(entry.pattern)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.translation import get_language, get_language_bidi
 
 from courses.cohorts.access import nav_cache_key, nav_can_manage
 from courses.models import CourseIndexPage
@@ -24,7 +26,8 @@ def _courses_url(request):
 
 
 def _courses_url_key(version, request):
-    return f"lantern:courses-url:{version}:{request.get_host()}"
+    # Per language too: the link carries the language prefix (/es/courses/).
+    return f"lantern:courses-url:{version}:{request.get_host()}:{get_language()}"
 
 
 class _Header:
@@ -80,12 +83,28 @@ def forget_courses_url(**kwargs):
         cache.set(COURSES_URL_VERSION_KEY, 2, None)
 
 
+def html_lang(language_code):
+    """A BCP 47 tag for <html lang>: en-gb -> en-GB, es -> es."""
+    language, _, region = (language_code or settings.LANGUAGE_CODE).partition("-")
+    return f"{language}-{region.upper()}" if len(region) == 2 else language_code
+
+
+def _languages():
+    """The switcher's choices, each named in its own language (settings.LANGUAGES)."""
+    return [{"code": code, "name_local": name} for code, name in settings.LANGUAGES]
+
+
 def lantern(request):
-    """Values every page template needs: quick-exit target, site name, courses link, and
-    whether to offer the manager area and the Admin link."""
+    """Values every page template needs: quick-exit target, site name, the language (for
+    <html lang dir> and the switcher), the home and courses links, and whether to offer the
+    manager area and the Admin link."""
     header = _Header(request)
     return {
         "quick_exit_url": settings.LANTERN_QUICK_EXIT_URL,
+        "html_lang": html_lang(get_language()),
+        "html_dir": "rtl" if get_language_bidi() else "ltr",
+        "home_url": SimpleLazyObject(lambda: reverse("wagtail_serve", args=[""])),
+        "lantern_languages": SimpleLazyObject(_languages),
         "site_name": settings.WAGTAIL_SITE_NAME,
         "courses_url": SimpleLazyObject(header.courses_url),
         "lantern_show_admin": SimpleLazyObject(header.show_admin),

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language: from the URL prefix (/es/, /fr/, /ar/), English without one.
+    # After sessions (it may read them), before CommonMiddleware (which appends slashes).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,6 +146,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "lantern.users.forms.SignupDetailsForm"
+# After sign-in, My learning in the person's chosen language (lantern.users.adapter).
+ACCOUNT_ADAPTER = "lantern.users.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "lantern.users.allauth_forms.LoginForm",
     "signup": "lantern.users.allauth_forms.SignupForm",
@@ -196,7 +201,21 @@ SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12) * 60 * 60
 # Redis in production) or both (cached_db): either way every app server sees them.
 SESSION_ENGINE = session_engine(env_str("SESSION_ENGINE", "db"))
 
+# Interface languages (docs/translation.md). English is the default and has no URL prefix, so
+# every English address stays as it was; the others live under /es/, /fr/ and /ar/. Catalogues
+# are in locale/ (`make messages`); Arabic is written right to left (<html dir="rtl">).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Page content is not translated yet: WAGTAIL_I18N_ENABLED stays off until wagtail-localize
+# comes in (docs/translation.md, "Part 2"). With it on, Wagtail links each page in its own
+# locale's language, so an English page linked from /es/ would drop the learner back into the
+# English interface.
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

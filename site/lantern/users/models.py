@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -68,6 +69,16 @@ class User(AbstractUser):
         help_text=_("Your name as it should appear on certificates. Leave blank to use your name."),
     )
 
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "The language the site and its emails use for this person (one of LANGUAGES). "
+            "Blank: the site's default language."
+        ),
+    )
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -92,6 +103,14 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.email = normalise_email(self.email)
         super().save(*args, **kwargs)
+
+    @property
+    def preferred_language(self):
+        """The interface language chosen on the switcher, if the site still offers it, else the
+        default language: emails and the page after sign-in use it."""
+        if self.language in dict(settings.LANGUAGES):
+            return self.language
+        return settings.LANGUAGE_CODE
 
     @property
     def certificate_name(self):

@@ -1,13 +1,17 @@
 import json
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from courses.certificates.services import issue_earned_certificates
 from courses.identity import email_verified
@@ -70,3 +74,23 @@ def delete_my_account(request):
             return redirect("/")
         return render(request, "users/delete_account.html", {"form": form}, status=400)
     return render(request, "users/delete_account.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """The header's language switcher: Django's `set_language` (the cookie, and a redirect to
+    the same page in the chosen language), which also remembers a signed-in person's choice on
+    their account, for emails and the page after sign-in.
+
+    The switcher's address has no language prefix, so the page it came from (`next`) is read
+    in that page's own language: /es/learning/ becomes /fr/learning/, not left as it was."""
+    next_path = urlsplit(request.POST.get("next", "")).path
+    page_language = translation.get_language_from_path(next_path) or settings.LANGUAGE_CODE
+    with translation.override(page_language):
+        response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

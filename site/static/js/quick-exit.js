@@ -162,8 +162,10 @@
           return;
         }
         var left = PRESSES_NEEDED - presses;
+        // The page's language gives the words (data-shift-one, data-shift-two on the link).
+        var words = link.getAttribute(left === 1 ? "data-shift-one" : "data-shift-two");
         status.textContent =
-          "Shift, press " + left + " more time" + (left === 1 ? "" : "s") + " to exit.";
+          words || "Shift, press " + left + " more time" + (left === 1 ? "" : "s") + " to exit.";
       },
       true
     );

@@ -232,7 +232,7 @@ class TestNoEmailAnywhere:
         certificate = Certificate.objects.get()
         verify = client.get(reverse("courses:verify_code", args=[certificate.code]))
         assert b"Ama Mensah" in verify.content and EMAIL.encode() not in verify.content
-        status = client.get(reverse("courses:certificate_status", args=[certificate.code]))
+        status = client.get(reverse("credentials:certificate_status", args=[certificate.code]))
         assert EMAIL.encode() not in status.content
         badge = client.get(reverse("courses:certificate_badge", args=[certificate.code]))
         document = json.loads(badge.content)

@@ -41,7 +41,7 @@ def badge_url(certificate):
 
 
 def status_url(certificate):
-    return reverse("courses:certificate_status", args=[certificate.code])
+    return reverse("credentials:certificate_status", args=[certificate.code])
 
 
 class TestCredentialDocument:
@@ -248,7 +248,7 @@ class TestStatusEndpoint:
 
     def test_unknown_codes_get_a_json_404(self, client, certificate):
         for code in ["A" * 20, "not-a-code", "0" * 20]:
-            response = client.get(reverse("courses:certificate_status", args=[code]))
+            response = client.get(reverse("credentials:certificate_status", args=[code]))
             assert response.status_code == 404
             assert response.json() == {"error": "not_found"}
 
