@@ -20,12 +20,17 @@ def add_live_page(parent, page):
     return page
 
 
+def default_locale():
+    """The site's default Locale. Transactional tests flush the one migrations made: remake
+    it (pages, quizzes, helplines and jurisdictions all belong to a locale)."""
+    return Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)[0]
+
+
 def root_page():
     """Wagtail's root page. Transactional tests flush the one migrations made: remake it."""
     root = Page.get_first_root_node()
     if root is None:
-        locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=default_locale()))
     return root
 
 
@@ -43,7 +48,7 @@ def make_home_page(title="Lantern test home", **fields):
 
 def make_helpline(country="United Kingdom", name="Test helpline", **fields):
     fields.setdefault("phone", "0800 000 000")
-    return Helpline.objects.create(country=country, name=name, **fields)
+    return Helpline.objects.create(country=country, name=name, locale=default_locale(), **fields)
 
 
 def make_course_index(home=None, title="Courses"):
@@ -132,7 +137,7 @@ def make_quiz(title="Indicators quiz", questions=None, **settings):
             ],
         ),
     ]
-    quiz = Quiz(title=title, **settings)
+    quiz = Quiz(title=title, locale=default_locale(), **settings)
     for position, (kind, text, choices) in enumerate(questions):
         question = Question(
             kind=kind,
