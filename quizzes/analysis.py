@@ -309,30 +309,27 @@ def labels_from_snapshots(snapshots):
 # --- the one function that reads the database ------------------------------------------
 
 
-def jurisdictions_in_attempts(quiz):
-    """The jurisdiction codes of the quiz's submitted attempts ("" for general), sorted."""
+def _in_attempts(quiz, field):
+    """The distinct values of `field` over the quiz's submitted attempts, sorted."""
     from .models import Attempt, AttemptStatus
 
     return sorted(
         set(
             Attempt.objects.filter(
                 quiz_id=getattr(quiz, "pk", quiz), status=AttemptStatus.SUBMITTED
-            ).values_list("jurisdiction", flat=True)
+            ).values_list(field, flat=True)
         )
     )
+
+
+def jurisdictions_in_attempts(quiz):
+    """The jurisdiction codes of the quiz's submitted attempts ("" for general), sorted."""
+    return _in_attempts(quiz, "jurisdiction")
 
 
 def languages_in_attempts(quiz):
     """The language codes the quiz's submitted attempts were shown in, sorted."""
-    from .models import Attempt, AttemptStatus
-
-    return sorted(
-        set(
-            Attempt.objects.filter(
-                quiz_id=getattr(quiz, "pk", quiz), status=AttemptStatus.SUBMITTED
-            ).values_list("language", flat=True)
-        )
-    )
+    return _in_attempts(quiz, "language")
 
 
 def analyse_quiz(quiz, first_only=True, jurisdiction=None, language=None):

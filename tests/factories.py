@@ -107,36 +107,40 @@ def make_course(index, slug="test-course", modules=2, lessons_per_module=2, **fi
     return course, lessons
 
 
+# The default quiz's questions: (kind, text, [(choice text, correct), ...]).
+QUIZ_QUESTIONS = [
+    (
+        "single",
+        "Which is an indicator of control?",
+        [
+            ("Someone else holds their passport", True),
+            ("They own a phone", False),
+            ("They are tired", False),
+        ],
+    ),
+    (
+        "true_false",
+        "A child can consent to their own exploitation.",
+        [("True", False), ("False", True)],
+    ),
+    (
+        "multiple",
+        "Which are signs of grooming? Choose all that apply.",
+        [
+            ("Gifts with strings attached", True),
+            ("Secrecy demanded", True),
+            ("Homework help at school", False),
+            ("Isolation from friends", True),
+        ],
+    ),
+]
+
+
 def make_quiz(title="Indicators quiz", questions=None, **settings):
     """A live quiz. `questions` is a list of (kind, text, [(choice text, correct), ...])."""
     from quizzes.models import Choice, Question, Quiz
 
-    questions = questions or [
-        (
-            "single",
-            "Which is an indicator of control?",
-            [
-                ("Someone else holds their passport", True),
-                ("They own a phone", False),
-                ("They are tired", False),
-            ],
-        ),
-        (
-            "true_false",
-            "A child can consent to their own exploitation.",
-            [("True", False), ("False", True)],
-        ),
-        (
-            "multiple",
-            "Which are signs of grooming? Choose all that apply.",
-            [
-                ("Gifts with strings attached", True),
-                ("Secrecy demanded", True),
-                ("Homework help at school", False),
-                ("Isolation from friends", True),
-            ],
-        ),
-    ]
+    questions = questions or QUIZ_QUESTIONS
     quiz = Quiz(title=title, locale=default_locale(), **settings)
     for position, (kind, text, choices) in enumerate(questions):
         question = Question(

@@ -3,28 +3,19 @@
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldRowPanel
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
+
+from courses.models.translations import active_language, content_language, translated_words
 
 # The fallback every learner sees when they have picked nothing (or their choice has no
 # variant in a lesson). Always offered; created by the migration.
 GENERAL = "general"
 GENERAL_NAME = "International / general"
-
-
-def content_language(language=None):
-    """The content language (a locale's language code) for an interface language, or None."""
-    try:
-        return get_supported_content_language_variant(language or settings.LANGUAGE_CODE)
-    except LookupError:
-        return None
 
 
 class JurisdictionQuerySet(models.QuerySet):
@@ -151,27 +142,17 @@ def forget():
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def _active_language():
-    default = content_language()
-    return content_language(translation.get_language()) or default, default
-
-
 def all_jurisdictions():
     """Every jurisdiction by code (general always present), in the active language: the
     source rows, with a translation's name and note where one exists. From the cache."""
-    language, default = _active_language()
+    language, default = active_language()
     key = f"lantern:jurisdictions:all:{language}:{_version()}"
     found = cache.get(key)
     if found is None:
         sources = list(Jurisdiction.objects.sources())
         words = {}
         if language != default:
-            words = {
-                row["translation_key"]: row
-                for row in Jurisdiction.objects.filter(locale__language_code=language).values(
-                    "translation_key", "name", "note"
-                )
-            }
+            words = translated_words(Jurisdiction, language, ("name", "note"))
         found = {}
         for jurisdiction in sources:
             choice = _choice(jurisdiction)
@@ -188,7 +169,7 @@ def course_choices(course):
     """What a learner of this course may pick: general first, then the course's own
     jurisdictions, in the active language. Just general for a course that offers none
     (learners are not asked)."""
-    language, _default = _active_language()
+    language, _default = active_language()
     key = (
         f"lantern:jurisdictions:course:{course.pk}:{course.live_revision_id}:{language}:"
         f"{_version()}"

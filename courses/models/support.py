@@ -1,13 +1,12 @@
 import copy
 
-from django.conf import settings
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldRowPanel, MultiFieldPanel
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
+
+from courses.models.translations import active_language, content_language, translated_words
 
 INTERNATIONAL = "International"
 
@@ -18,34 +17,22 @@ INTERNATIONAL = "International"
 TRANSLATED_FIELDS = ("name", "description", "hours")
 
 
-def _language_variant(language):
-    try:
-        return get_supported_content_language_variant(language)
-    except LookupError:
-        return None
-
-
 class HelplineQuerySet(models.QuerySet):
     def sources(self):
         """The helplines in the site's default language (each service once)."""
-        return self.filter(locale__language_code=_language_variant(settings.LANGUAGE_CODE))
+        return self.filter(locale__language_code=content_language())
 
     def for_learners(self):
         """The source helplines of this queryset as a list, each in the active language:
         a translation's name, description and hours where one exists, the source's contact
         details always. One query, two with a translation in play."""
         helplines = list(self.sources())
-        default = _language_variant(settings.LANGUAGE_CODE)
-        active = _language_variant(translation.get_language() or settings.LANGUAGE_CODE)
-        if not helplines or active in (None, default):
+        active, default = active_language()
+        if not helplines or active == default:
             return helplines
-        words = {
-            row["translation_key"]: row
-            for row in Helpline.objects.filter(
-                translation_key__in=[h.translation_key for h in helplines],
-                locale__language_code=active,
-            ).values("translation_key", *TRANSLATED_FIELDS)
-        }
+        words = translated_words(
+            Helpline, active, TRANSLATED_FIELDS, [h.translation_key for h in helplines]
+        )
         shown = []
         for helpline in helplines:
             if helpline.translation_key in words:

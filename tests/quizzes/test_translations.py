@@ -53,22 +53,7 @@ def in_spanish(name, *args):
 
 def two_questions(**settings):
     return factories.make_quiz(
-        questions=[
-            (
-                "single",
-                "Which is an indicator of control?",
-                [
-                    ("Someone else holds their passport", True),
-                    ("They own a phone", False),
-                    ("They are tired", False),
-                ],
-            ),
-            (
-                "true_false",
-                "A child can consent to their own exploitation.",
-                [("True", False), ("False", True)],
-            ),
-        ],
+        questions=factories.QUIZ_QUESTIONS[:2],
         review_before_submit=False,
         **settings,
     )
