@@ -6,6 +6,7 @@ them whatever the size of the cohort.
 """
 
 from datetime import datetime
+from html import escape as _escape
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -183,6 +184,95 @@ def _with_display(rows, invitations, cohort):
     return rows
 
 
+def _row_words():
+    """The fixed words of the members table, translated once per page."""
+    return {
+        "no_name": _escape(gettext("(no name given)")),
+        "due": _escape(gettext("due")),
+        "left_course": _escape(gettext("left the course")),
+        "none_yet": _escape(gettext("none yet")),
+        "no_quizzes": _escape(gettext("no quizzes")),
+        "no_certificate": _escape(gettext("none")),
+        "expired": _escape(gettext("expired")),
+        "expires": _escape(gettext("expires")),
+        "send_reminder": _escape(gettext("Send reminder")),
+        "to": _escape(gettext("to")),
+        "remove": _escape(gettext("Remove")),
+        "from_cohort": _escape(gettext("from this cohort")),
+    }
+
+
+def _rows_html(rows, can_manage_rows):
+    """Each member's table row, built here rather than in the template: with 50 rows a page,
+    the template's tags and lookups were most of the page's rendering time. Every value
+    from a row is escaped (`html.escape`, as Django's `escape` does, without its lazy-string
+    wrapper); the sentences with numbers (`_sentence`) are escaped already."""
+    words = _row_words()
+    labels = {}
+
+    def label(value):
+        value = str(value)
+        if value not in labels:
+            labels[value] = _escape(value)
+        return labels[value]
+
+    for row in rows:
+        name = _escape(row["name"]) if row["name"] else words["no_name"]
+        head = f'<th scope="row"><a href="{_escape(str(row["member_url"]))}">{name}</a>'
+        if row["due_at"]:
+            head += f'<br><span class="meta">{words["due"]} {_escape(str(row["due_text"]))}</span>'
+        status = (
+            f'<td><span class="status status--{_escape(str(row["status"]))}">'
+            f"{label(row['status_label'])}</span>"
+        )
+        if row["is_completed"] and row["completed_at"]:
+            status += f'<br><span class="meta">{_escape(str(row["completed_text"]))}</span>'
+        if not row["enrolled"]:
+            status += f'<br><span class="meta">{words["left_course"]}</span>'
+        if row["enrolled"] or row["is_completed"]:
+            progress = f"<td>{int(row['progress'])}%"
+            if row["enrolled"]:
+                progress += (
+                    f'<br><span class="meta">{row["lessons_text"]}<br>{row["time_text"]}</span>'
+                )
+        else:
+            progress = '<td><span class="meta">—</span>'
+        if row["last_activity"]:
+            activity = f"<td>{_escape(str(row['activity_text']))}</td>"
+        else:
+            activity = f'<td><span class="meta">{words["none_yet"]}</span></td>'
+        if row["quizzes_total"]:
+            quizzes = f"<td>{row['quizzes_text']}</td>"
+        else:
+            quizzes = f'<td><span class="meta">{words["no_quizzes"]}</span></td>'
+        if row["certificate_state"]:
+            certificate = f"<td>{label(row['certificate_label'])}"
+            if row["certificate_expires_at"]:
+                word = words["expired"] if row["certificate_expired"] else words["expires"]
+                certificate += (
+                    f'<br><span class="meta">{word} '
+                    f"{_escape(str(row['certificate_expires_text']))}</span>"
+                )
+            certificate += "</td>"
+        else:
+            certificate = f'<td><span class="meta">{words["no_certificate"]}</span></td>'
+        actions = ""
+        if can_manage_rows:
+            person = _escape(str(row["label"]))
+            actions = (
+                f'<td><a href="{_escape(str(row["remind_url"]))}">{words["send_reminder"]}'
+                f'<span class="visually-hidden"> {words["to"]} {person}</span></a><br>'
+                f'<a href="{_escape(str(row["remove_url"]))}">{words["remove"]}'
+                f'<span class="visually-hidden"> {person} {words["from_cohort"]}</span></a></td>'
+            )
+        row["html"] = mark_safe(  # noqa: S308 (every value above is escaped)
+            f"<tr>{head}</th>"
+            f'<td class="wrap">{_escape(str(row["user__email"]))}</td>'
+            f"{status}</td>{progress}</td>{activity}{quizzes}{certificate}{actions}</tr>"
+        )
+    return rows
+
+
 def _sentence(message, **values):
     """As {% blocktranslate with … %}: the translated message with its values escaped."""
     return mark_safe(message % {key: conditional_escape(value) for key, value in values.items()})  # noqa: S308
@@ -217,6 +307,7 @@ def cohort_report(request, cohort_id):
         answers = reports.recent_answers(cohort)
     _with_display(rows, invitations.object_list, cohort)
     manager_actions = can_manage(request.user, cohort)
+    _rows_html(rows, manager_actions)
     query = filters.as_query()
     context = {
         "cohort": cohort,

@@ -6,6 +6,7 @@ import io
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.test.utils import CaptureQueriesContext
@@ -218,6 +219,54 @@ class TestSummary:
         cohort, _users, quizzes = known
         rows = manager_client.get(url("cohort", cohort)).context["rows"]
         assert sum(1 for row in rows if row["quizzes_passed"] == len(quizzes)) == 3
+
+
+def row_of(page, name):
+    """The members table's row whose heading holds `name`, as HTML."""
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    [row] = [row for row in body.split("<tr>")[1:] if f">{name}</a>" in row]
+    return row.split("</tr>", 1)[0]
+
+
+class TestMembersTable:
+    def test_each_row_shows_the_members_state(self, manager_client, known):
+        cohort, _users, _quizzes = known
+        page = text(manager_client.get(url("cohort", cohort)))
+        ana = row_of(page, "Ana K")
+        assert "Not started" in ana and "none yet" in ana and "0%" in ana
+        assert "0 of 4 lessons" in ana and '<span class="meta">none</span>' in ana
+        cy = row_of(page, "Cy K")
+        assert "In progress" in cy and "50%" in cy and "2 of 4 lessons" in cy
+        assert "1 of 2 passed" in cy
+        ed = row_of(page, "Ed K")
+        assert "Overdue" in ed and '<span class="meta">due ' in ed
+        di = row_of(page, "Di K")
+        assert "Completed" in di and "2 of 2 passed" in di and "Valid" in di
+        assert "Revoked" in row_of(page, "Flo K")
+        remind = url("cohort_member_remind", cohort, known[1]["Ana"].pk)
+        assert (
+            f'<a href="{remind}">Send reminder<span class="visually-hidden"> to Ana K</span>' in ana
+        )
+
+    def test_names_and_addresses_are_shown_as_text(self, manager_client, cohort, make_user):
+        person = make_user(
+            "<b>x</b>@example.org", first_name='<img src=x onerror="alert(1)">', last_name="Z"
+        )
+        cohorts.join(cohort, person)
+        page = text(manager_client.get(url("cohort", cohort)))
+        assert "<img src=x" not in page and "<b>x</b>" not in page
+        escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Z"
+        row = row_of(page, escaped)
+        assert "&lt;b&gt;x&lt;/b&gt;@example.org" in row
+        assert f"to {escaped}</span>" in row and f"{escaped} from this cohort" in row
+
+    def test_a_viewer_who_cannot_manage_sees_no_actions(self, client, known, make_user):
+        cohort, _users, _quizzes = known
+        viewer = make_user("viewer@example.org", is_staff=True)
+        viewer.user_permissions.add(Permission.objects.get(codename="view_cohort"))
+        client.force_login(viewer)
+        page = text(client.get(url("cohort", cohort)))
+        assert "Ana K" in page and "Send reminder" not in page
 
 
 class TestConfirmationPages:
