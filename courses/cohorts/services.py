@@ -233,11 +233,8 @@ def normalise(email):
     return (email or "").strip().lower()
 
 
-def pending_invitations_for(user):
-    """Invitations waiting for this person's answer: none until their address is verified
-    (whoever typed an address into a sign-up form must not see another person's offers)."""
-    if not user.is_authenticated or not email_verified(user):
-        return CohortInvitation.objects.none()
+def _invitations_to(user):
+    """Pending invitations to this person's address, with what My learning shows of them."""
     return (
         CohortInvitation.objects.pending()
         .filter(email=normalise(user.email))
@@ -247,10 +244,12 @@ def pending_invitations_for(user):
     )
 
 
-def has_pending_invitations(user):
-    """Whether any invitation waits for this address (to ask an unverified person to
-    confirm it, without saying who invited them)."""
-    return CohortInvitation.objects.pending().filter(email=normalise(user.email)).exists()
+def pending_invitations_for(user):
+    """Invitations waiting for this person's answer: none until their address is verified
+    (whoever typed an address into a sign-up form must not see another person's offers)."""
+    if not user.is_authenticated or not email_verified(user):
+        return CohortInvitation.objects.none()
+    return _invitations_to(user)
 
 
 def _invitation_for(user, invitation_id):
@@ -427,11 +426,14 @@ def _depart(cohort, user, kind, removed_by):
 
 def learner_cohort_context(user):
     """What My learning shows about cohorts: invitations to answer (or a request to verify
-    the address first) and the cohorts the person is in."""
-    verified = email_verified(user)
+    the address first) and the cohorts the person is in. Most people have no invitation
+    waiting, so the invitations are read first and the address checked only when there are
+    some; an unverified person sees only that something waits, not who invited them."""
+    waiting = list(_invitations_to(user))
+    verified = bool(waiting) and email_verified(user)
     return {
-        "invitations": list(pending_invitations_for(user)) if verified else [],
-        "invitations_waiting_for_verification": (not verified and has_pending_invitations(user)),
+        "invitations": waiting if verified else [],
+        "invitations_waiting_for_verification": bool(waiting) and not verified,
         "memberships": list(
             CohortMembership.objects.filter(user=user)
             .select_related("cohort__organisation")
