@@ -33,3 +33,21 @@ def test_courses_link_follows_publishing(client, learner, course, course_index):
     assert nav_links(client, reverse("courses:dashboard"))["Courses"] == course_index.url
     course_index.unpublish()
     assert "Courses" not in nav_links(client, reverse("courses:dashboard"))
+
+
+def test_a_lost_version_token_never_brings_back_an_old_link(client, learner, course_index):
+    """The cache may evict a version token (Redis under memory pressure): the token made
+    afresh must not match links stored under the old one."""
+    from django.core.cache import cache
+
+    from courses.models import CourseIndexPage
+    from lantern.home.context_processors import COURSES_URL_VERSION_KEY
+
+    client.force_login(learner)
+    dashboard = reverse("courses:dashboard")
+    cache.delete(COURSES_URL_VERSION_KEY)  # the first token is made by the next page
+    assert nav_links(client, dashboard)["Courses"] == course_index.url
+    # Unpublished behind the signals' back (a bulk update), and the token evicted.
+    CourseIndexPage.objects.filter(pk=course_index.pk).update(live=False)
+    cache.delete(COURSES_URL_VERSION_KEY)
+    assert "Courses" not in nav_links(client, dashboard)

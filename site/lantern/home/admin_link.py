@@ -1,21 +1,15 @@
 """Whether to show the "Admin" link in the header: cached per person, so that learners' pages
 pay no permission queries for it. Any change to users' groups or permissions forgets it."""
 
-from django.core.cache import cache
+from lantern.home import versioned
 
 ADMIN_LINK_CACHE_SECONDS = 10 * 60
-_VERSION_KEY = "lantern:admin-link:version"
-VERSION_KEY = _VERSION_KEY
+VERSION_KEY = "lantern:admin-link:version"
 
 
-def flag_key(version, user_id):
-    """The cache key of one person's flag under a version of every flag."""
-    return f"lantern:admin-link:{version}:{user_id}"
-
-
-def _cache_key(user_id):
-    """The cache key of one person's flag, under the current version of every flag."""
-    return flag_key(cache.get_or_set(_VERSION_KEY, 1, None), user_id)
+def flag_key(user_id):
+    """The cache key of one person's flag (stored with the version it was worked out under)."""
+    return f"lantern:admin-link:{user_id}"
 
 
 def show_admin_link(user):
@@ -24,20 +18,19 @@ def show_admin_link(user):
         return False
     if user.is_staff or user.is_superuser:
         return user.is_active
-    key = _cache_key(user.pk)
-    value = cache.get(key)
-    if value is None:
-        value = user.has_perm("wagtailadmin.access_admin")
-        cache.set(key, value, ADMIN_LINK_CACHE_SECONDS)
-    return bool(value)
+    return bool(
+        versioned.get_or_compute(
+            VERSION_KEY,
+            flag_key(user.pk),
+            lambda: user.has_perm("wagtailadmin.access_admin"),
+            ADMIN_LINK_CACHE_SECONDS,
+        )
+    )
 
 
 def forget_all(**kwargs):
     """A group's or person's permissions changed: every cached flag is recomputed."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, None)
+    versioned.bump(VERSION_KEY)
 
 
 def connect():

@@ -6,81 +6,78 @@ from django.utils.translation import get_language, get_language_bidi
 
 from courses.cohorts.access import nav_cache_key, nav_can_manage
 from courses.models import CourseIndexPage
-from lantern.home import admin_link
+from lantern.home import admin_link, versioned
 from lantern.home.admin_link import show_admin_link
 
 COURSES_URL_CACHE_SECONDS = 10 * 60
 COURSES_URL_VERSION_KEY = "lantern:courses-url:version"
 
 
-def _courses_url(request):
-    """The first public course index's URL, cached per host until pages or restrictions change."""
-    version = cache.get_or_set(COURSES_URL_VERSION_KEY, 1, None)
-    key = _courses_url_key(version, request)
-    url = cache.get(key)
-    if url is None:
-        index = CourseIndexPage.objects.live().public().order_by("path").first()
-        url = index.get_url(request) if index else ""
-        cache.set(key, url, COURSES_URL_CACHE_SECONDS)
-    return url
+def _courses_url_key(request):
+    # Per host and language: the link carries the language prefix (/es/courses/).
+    return f"lantern:courses-url:{request.get_host()}:{get_language()}"
 
 
-def _courses_url_key(version, request):
-    # Per language too: the link carries the language prefix (/es/courses/).
-    return f"lantern:courses-url:{version}:{request.get_host()}:{get_language()}"
+def _find_courses_url(request):
+    """The first public course index's URL ("" when there is none)."""
+    index = CourseIndexPage.objects.live().public().order_by("path").first()
+    return index.get_url(request) if index else ""
 
 
 class _Header:
-    """The header's cached values for one request, read together: one cache round trip for
-    the versions and the person's Manage flag, one for the Courses link and the Admin flag,
-    instead of one or two for each. Anything not cached is worked out as before."""
+    """The header's cached values for one request, read in one cache round trip: the Courses
+    link (per host and language, until pages or restrictions change), the Admin flag (until
+    groups or permissions change) and the Manage flag, with the version tokens the first two
+    were stored under (`lantern.home.versioned`). Anything missing or stale is worked out
+    and stored again."""
 
     def __init__(self, request):
         self.request = request
         self.user = getattr(request, "user", None)
 
     @cached_property
-    def cached(self):
-        signed_in = self.user is not None and self.user.is_authenticated
-        first = [COURSES_URL_VERSION_KEY, admin_link.VERSION_KEY]
-        if signed_in:
-            first.append(nav_cache_key(self.user.pk))
-        found = cache.get_many(first)
-        keys = {}
-        if found.get(COURSES_URL_VERSION_KEY) is not None:
-            keys["courses_url"] = _courses_url_key(found[COURSES_URL_VERSION_KEY], self.request)
-        if signed_in and found.get(admin_link.VERSION_KEY) is not None:
-            keys["admin"] = admin_link.flag_key(found[admin_link.VERSION_KEY], self.user.pk)
-        values = cache.get_many(list(keys.values())) if keys else {}
-        cached = {name: values.get(key) for name, key in keys.items()}
-        if signed_in:
-            cached["manage"] = found.get(nav_cache_key(self.user.pk))
-        return cached
+    def signed_in(self):
+        return self.user is not None and self.user.is_authenticated
+
+    @cached_property
+    def found(self):
+        keys = [COURSES_URL_VERSION_KEY, _courses_url_key(self.request)]
+        if self.signed_in:
+            keys += [
+                admin_link.VERSION_KEY,
+                admin_link.flag_key(self.user.pk),
+                nav_cache_key(self.user.pk),
+            ]
+        return cache.get_many(keys)
 
     def courses_url(self):
-        url = self.cached.get("courses_url")
-        return url if url is not None else _courses_url(self.request)
+        key = _courses_url_key(self.request)
+        url = versioned.fresh(self.found, COURSES_URL_VERSION_KEY, key)
+        if url is None:
+            token = self.found.get(COURSES_URL_VERSION_KEY) or versioned.current(
+                COURSES_URL_VERSION_KEY
+            )
+            url = _find_courses_url(self.request)
+            versioned.store(COURSES_URL_VERSION_KEY, key, url, COURSES_URL_CACHE_SECONDS, token)
+        return url
 
     def show_admin(self):
         user = self.user
-        if user is None or not user.is_authenticated or user.is_staff or user.is_superuser:
+        if not self.signed_in or user.is_staff or user.is_superuser:
             return show_admin_link(user)
-        value = self.cached.get("admin")
+        value = versioned.fresh(self.found, admin_link.VERSION_KEY, admin_link.flag_key(user.pk))
         return bool(value) if value is not None else show_admin_link(user)
 
     def can_manage(self):
-        if self.user is None or not self.user.is_authenticated:
+        if not self.signed_in:
             return False
-        value = self.cached.get("manage")
+        value = self.found.get(nav_cache_key(self.user.pk))
         return bool(value) if value is not None else nav_can_manage(self.user)
 
 
 def forget_courses_url(**kwargs):
     """A page was published, unpublished, moved or deleted, or a restriction changed."""
-    try:
-        cache.incr(COURSES_URL_VERSION_KEY)
-    except ValueError:
-        cache.set(COURSES_URL_VERSION_KEY, 2, None)
+    versioned.bump(COURSES_URL_VERSION_KEY)
 
 
 def html_lang(language_code):
