@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
@@ -273,6 +274,43 @@ def _rows_html(rows, can_manage_rows):
     return rows
 
 
+def _invitation_rows_html(invitations, can_manage_rows, csrf_token):
+    """The pending invitations' table rows, built as the members' rows are."""
+    invited = _escape(gettext("Invited"))
+    not_delivered = _escape(gettext("Email not delivered"))
+    resend = _escape(gettext("Resend"))
+    email_to = _escape(gettext("the invitation email to"))
+    not_sent = _escape(gettext("email not sent yet"))
+    cancel = _escape(gettext("Cancel invitation"))
+    for_word = _escape(gettext("for"))
+    csrf_input = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_escape(csrf_token)}">'
+    for invitation in invitations:
+        email = _escape(invitation.email)
+        state = f'<span class="status status--invited">{invited}</span>'
+        if invitation.undelivered:
+            state += f'<br><span class="meta">{not_delivered}</span>'
+            if can_manage_rows:
+                state += (
+                    f' — <form method="post" action="{_escape(invitation.resend_url)}"'
+                    f' class="inline-form">{csrf_input}<button type="submit" class="link-button">'
+                    f'{resend}<span class="visually-hidden"> {email_to} {email}</span>'
+                    "</button></form>"
+                )
+        elif not invitation.sent_at:
+            state += f'<br><span class="meta">{not_sent}</span>'
+        actions = ""
+        if can_manage_rows:
+            actions = (
+                f'<td><a href="{_escape(invitation.cancel_url)}">{cancel}'
+                f'<span class="visually-hidden"> {for_word} {email}</span></a></td>'
+            )
+        invitation.html = mark_safe(  # noqa: S308 (every value above is escaped)
+            f'<tr><th scope="row" class="wrap">{email}</th>'
+            f"<td>{_escape(invitation.name) if invitation.name else '—'}</td>"
+            f"<td>{state}</td><td>{_escape(invitation.created_text)}</td>{actions}</tr>"
+        )
+
+
 def _sentence(message, **values):
     """As {% blocktranslate with … %}: the translated message with its values escaped."""
     return mark_safe(message % {key: conditional_escape(value) for key, value in values.items()})  # noqa: S308
@@ -308,6 +346,7 @@ def cohort_report(request, cohort_id):
     _with_display(rows, invitations.object_list, cohort)
     manager_actions = can_manage(request.user, cohort)
     _rows_html(rows, manager_actions)
+    _invitation_rows_html(invitations.object_list, manager_actions, get_token(request))
     query = filters.as_query()
     context = {
         "cohort": cohort,

@@ -268,6 +268,28 @@ class TestResendInvitation:
         assert manager_client.post(self.url(cohort, invitation)).status_code == 404
         assert len(down.messages) == 1
 
+    def test_the_form_on_the_cohort_page_resends_with_its_csrf_token(
+        self, down, cohort, manager, django_capture_on_commit_callbacks
+    ):
+        """As a browser does it: the page's own form, with CSRF checks on."""
+        from bs4 import BeautifulSoup
+        from django.test import Client
+
+        invite(cohort, django_capture_on_commit_callbacks, PEOPLE[:1])
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(manager)
+        document = BeautifulSoup(cohort_page(browser, cohort), "html.parser")
+        [form] = document.select("form[action$='/resend/']")
+        assert form["action"] == self.url(cohort, CohortInvitation.objects.get())
+        assert form.get_text(" ", strip=True) == "Resend the invitation email to ana@example.org"
+        token = form.select_one("input[name=csrfmiddlewaretoken]")["value"]
+        down.start()
+        assert browser.post(form["action"]).status_code == 403  # without the token
+        with django_capture_on_commit_callbacks(execute=True):
+            response = browser.post(form["action"], {"csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+        assert down.recipients() == ["ana@example.org"]
+
     def test_permissions(
         self, down, cohort, make_user, client, manager_client, django_capture_on_commit_callbacks
     ):
