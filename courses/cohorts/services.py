@@ -4,7 +4,7 @@ under concurrent requests (the cohort row is locked while seats are counted)."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -426,17 +426,25 @@ def _depart(cohort, user, kind, removed_by):
 
 def learner_cohort_context(user):
     """What My learning shows about cohorts: invitations to answer (or a request to verify
-    the address first) and the cohorts the person is in. Most people have no invitation
-    waiting, so the invitations are read first and the address checked only when there are
-    some; an unverified person sees only that something waits, not who invited them."""
-    waiting = list(_invitations_to(user))
+    the address first) and the cohorts the person is in (their name, organisation and
+    public id, for the Leave link). Most people have no invitation waiting: a quick check
+    comes first, and the invitations with what is shown of them, and the address check, only
+    when some wait; an unverified person sees only that something waits, not who invited
+    them."""
+    waiting = []
+    if CohortInvitation.objects.pending().filter(email=normalise(user.email)).exists():
+        waiting = list(_invitations_to(user))
     verified = bool(waiting) and email_verified(user)
     return {
         "invitations": waiting if verified else [],
         "invitations_waiting_for_verification": bool(waiting) and not verified,
         "memberships": list(
             CohortMembership.objects.filter(user=user)
-            .select_related("cohort__organisation")
             .order_by("joined_at")
+            .values(
+                name=F("cohort__name"),
+                public_id=F("cohort__public_id"),
+                organisation=F("cohort__organisation__name"),
+            )
         ),
     }

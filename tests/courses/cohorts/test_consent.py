@@ -187,7 +187,10 @@ class TestLeaving:
         cohorts.join(cohort, learner)
         page = logged_in(learner).get(reverse("courses:dashboard")).content.decode()
         assert "Your cohorts" in page
-        assert reverse("courses:cohort_leave", args=[cohort.public_id]) in page
+        leave = reverse("courses:cohort_leave", args=[cohort.public_id])
+        name = f"{cohort.name}, with {cohort.organisation.name}".replace("&", "&amp;")
+        assert name in page
+        assert f'<a href="{leave}">Leave<span class="visually-hidden"> {cohort.name}' in page
 
     def test_nobody_can_leave_for_someone_else(self, cohort, learner, make_user):
         cohorts.join(cohort, learner)
