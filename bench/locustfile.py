@@ -1,6 +1,7 @@
 """Load test: a mixed learner workload against a running Lantern site.
 
-Each simulated learner signs in with its own account, then, with pauses of 1–3 s, opens My
+Each simulated learner signs in with its own account, then, with pauses of 1–3 s (a stress
+test; LANTERN_THINK_SECONDS="5,15" gives a learner who reads for a while), opens My
 learning and the course, reads lessons in order, completes them ("Mark complete and
 continue"), and now and then takes a quiz (start, answer, submit). Run headless against the
 servers `bench/http_pages.py --serve` starts (gunicorn, production settings):
@@ -15,6 +16,7 @@ and be enrolled in the course; use a site whose data you can throw away):
   LANTERN_PASSWORD       their password (default the benchmark's)
   LANTERN_COURSE_PATH    the course page (default /courses/bench-big/)
   LANTERN_QUIZ_PATH      the quiz page (default /quizzes/1/)
+  LANTERN_THINK_SECONDS  the pause between a learner's actions, "min,max" (default "1,3")
 See docs/performance.md.
 """
 
@@ -30,6 +32,7 @@ LEARNERS = int(os.environ.get("LANTERN_LEARNERS", "100"))
 PASSWORD = os.environ.get("LANTERN_PASSWORD", "bench-password-not-secret")
 COURSE_PATH = os.environ.get("LANTERN_COURSE_PATH", "/courses/bench-big/")
 QUIZ_PATH = os.environ.get("LANTERN_QUIZ_PATH", "/quizzes/1/")
+THINK_SECONDS = [float(s) for s in os.environ.get("LANTERN_THINK_SECONDS", "1,3").split(",")]
 
 _numbers = itertools.count(1)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -45,7 +48,7 @@ def csrf_token(html):
 class Learner(HttpUser):
     """One signed-in learner working through the course."""
 
-    wait_time = between(1, 3)
+    wait_time = between(*THINK_SECONDS)
 
     def on_start(self):
         number = (next(_numbers) - 1) % LEARNERS + 1

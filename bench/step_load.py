@@ -6,7 +6,8 @@ site with the variables bench/locustfile.py lists). Each step spawns all its lea
 lets them sign in for `--warmup` seconds, then resets the statistics (bench/locust_steps.py)
 and measures the steady state of browsing, completing and quizzing for `--seconds`. It prints,
 per step, requests per second, p50/p95/p99 and failures, and stops after the first step whose
-p99 passes the target.
+p99 reaches the target or that has a failure. `--think "5,15"` gives each learner longer pauses
+(the default, 1–3 s, is a stress test).
 
     .venv/bin/python bench/http_pages.py --serve --learners 100 --only postgresql   # a shell
     .venv/bin/python bench/step_load.py --host http://127.0.0.1:PORT                  # another
@@ -27,7 +28,7 @@ BENCH = Path(__file__).resolve().parent
 LOCUST = Path(sys.executable).with_name("locust")
 
 
-def run_step(host, users, seconds, warmup):
+def run_step(host, users, seconds, warmup, think):
     """One locust run with `users` learners; the "Aggregated" row of its statistics."""
     with tempfile.TemporaryDirectory() as workdir:
         prefix = Path(workdir) / "step"
@@ -38,7 +39,11 @@ def run_step(host, users, seconds, warmup):
             check=False,
             capture_output=True,
             text=True,
-            env={**os.environ, "LANTERN_WARMUP_SECONDS": str(warmup)},
+            env={
+                **os.environ,
+                "LANTERN_WARMUP_SECONDS": str(warmup),
+                "LANTERN_THINK_SECONDS": think,
+            },
         )
         if not Path(f"{prefix}_stats.csv").exists():
             raise RuntimeError(f"locust failed: {result.stderr[-2000:]}")
@@ -62,12 +67,17 @@ def main():
         "--warmup", type=int, default=15, help="sign-in time before measuring (default 15)"
     )
     parser.add_argument("--p99", type=float, default=300, help="target p99 in ms (default 300)")
+    parser.add_argument(
+        "--think",
+        default="1,3",
+        help='pause between a learner\'s actions, "min,max" seconds (default "1,3")',
+    )
     args = parser.parse_args()
 
     print(f"{'learners':>8} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'failures':>8}")
     best = None
     for users in (int(step) for step in args.steps.split(",")):
-        row = run_step(args.host, users, args.seconds, args.warmup)
+        row = run_step(args.host, users, args.seconds, args.warmup, args.think)
         rate, p99 = float(row["Requests/s"]), float(row["99%"])
         print(
             f"{users:>8} {rate:>7.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6} "
