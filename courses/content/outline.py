@@ -2,7 +2,8 @@
 course page's outline list each hold every lesson of the course, and rendering them through
 the template engine, with `{% pageurl %}` per lesson, was most of those pages' time.
 
-The markup is the one the templates produced; every title is escaped by `format_html`.
+The markup is the one the templates produced; every title is escaped by `format_html`, and
+the fixed words are translated once per outline.
 """
 
 import html
@@ -10,6 +11,7 @@ from urllib.parse import quote
 
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, pgettext
 
 
 def format_html(format_string, *args):
@@ -41,18 +43,30 @@ def urls_below(ancestor, pages, request=None):
 
 
 _ICONS = {"completed": "✓", "locked": "–"}
-_CONTENTS_STATES = {
-    "completed": '<span class="course-contents__state">Completed</span>',
-    "locked": '<span class="course-contents__state">Locked</span>',
-    "not_started": '<span class="visually-hidden">Not started</span>',
-}
-_HERE = '<span class="course-contents__state">You are here</span>'
+
+
+def _contents_states():
+    return {
+        "completed": format_html(
+            '<span class="course-contents__state">{}</span>', gettext("Completed")
+        ),
+        "locked": format_html('<span class="course-contents__state">{}</span>', gettext("Locked")),
+        "not_started": format_html(
+            '<span class="visually-hidden">{}</span>', gettext("Not started")
+        ),
+    }
 
 
 def course_contents_html(modules, urls):
     """The lesson page's "Course contents" navigation, from `course_contents` (modules of
     `OutlineLesson`) and the lessons' URLs by id."""
-    parts = ['<nav class="course-contents__nav" aria-label="Course contents">']
+    states = _contents_states()
+    here = format_html('<span class="course-contents__state">{}</span>', gettext("You are here"))
+    parts = [
+        format_html(
+            '<nav class="course-contents__nav" aria-label="{}">', gettext("Course contents")
+        )
+    ]
     parts.append('<ol class="course-contents__modules">')
     for module in modules:
         parts.append(
@@ -70,13 +84,13 @@ def course_contents_html(modules, urls):
             if item.current:
                 classes += " course-contents__lesson--here"
             if item.state == "completed":
-                icon, state = _ICONS["completed"], _CONTENTS_STATES["completed"]
+                icon, state = _ICONS["completed"], states["completed"]
             elif item.current:
-                icon, state = "›", _HERE
+                icon, state = "›", here
             elif item.state == "locked":
-                icon, state = _ICONS["locked"], _CONTENTS_STATES["locked"]
+                icon, state = _ICONS["locked"], states["locked"]
             else:
-                icon, state = "○", _CONTENTS_STATES.get(item.state, "")
+                icon, state = "○", states.get(item.state, "")
             parts.append(
                 format_html(
                     '<li class="{}"><a href="{}"{}>'
@@ -87,7 +101,7 @@ def course_contents_html(modules, urls):
                     mark_safe(' aria-current="page"') if item.current else "",  # noqa: S308
                     icon,
                     item.page.title,
-                    mark_safe(state),  # noqa: S308 (constant markup)
+                    state,
                 )
             )
         parts.append("</ol></li>")
@@ -95,17 +109,23 @@ def course_contents_html(modules, urls):
     return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
 
 
-_MODULE_PILLS = {"done": "Complete", "locked": "Locked"}
-_LESSON_PILLS = {"done": "Completed", "locked": "Locked"}
-
-
 def course_outline_html(outline, urls, enrolled):
     """The course page's outline: each live module (with its state once enrolled) and its
     lessons, from `CoursePage.get_outline` with `state` set on modules and lessons."""
     if not outline:
-        return mark_safe(
-            '<ol class="outline"><li>This course has no published modules yet.</li></ol>'
+        return format_html(
+            '<ol class="outline"><li>{}</li></ol>',
+            gettext("This course has no published modules yet."),
         )
+    module_pills = {
+        "done": pgettext("module state", "Complete"),
+        "locked": gettext("Locked"),
+        "in_progress": gettext("In progress"),
+    }
+    lesson_pills = {"done": gettext("Completed"), "locked": gettext("Locked")}
+    not_started = gettext("Not started")
+    content_note = gettext("Content note")
+    minutes = gettext("%(minutes)s min")
     lessons_class = "outline__lessons" if enrolled else "outline__lessons outline__lessons--plain"
     parts = ['<ol class="outline">']
     for module, lessons in outline:
@@ -114,7 +134,7 @@ def course_outline_html(outline, urls, enrolled):
             pill = format_html(
                 ' <span class="status-pill state--{}">{}</span>',
                 module.state,
-                _MODULE_PILLS.get(module.state, "In progress"),
+                module_pills.get(module.state, module_pills["in_progress"]),
             )
         parts.append(
             format_html(
@@ -128,21 +148,20 @@ def course_outline_html(outline, urls, enrolled):
         parts.extend(
             format_html(
                 '<li class="lesson-item lesson-item--{}">{} <a href="{}">{}</a> '
-                '<span class="meta">{} min</span>{}</li>',
+                '<span class="meta">{}</span>{}</li>',
                 lesson.state,
                 format_html(
                     '<span class="status-pill state state--{}">{}</span>',
                     lesson.state,
-                    _LESSON_PILLS.get(lesson.state, "Not started"),
+                    lesson_pills.get(lesson.state, not_started),
                 )
                 if enrolled
                 else "",
                 urls[lesson.pk],
                 lesson.title,
-                lesson.estimated_minutes,
+                minutes % {"minutes": lesson.estimated_minutes},
                 format_html(
-                    ' <span class="badge" title="{}">Content note</span>',
-                    lesson.content_note,
+                    ' <span class="badge" title="{}">{}</span>', lesson.content_note, content_note
                 )
                 if lesson.content_note
                 else "",
