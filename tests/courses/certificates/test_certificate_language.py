@@ -16,6 +16,7 @@ from courses.certificates import signing
 from courses.certificates.open_badges import signed_credential
 from courses.certificates.pdf import render_certificate_pdf
 from courses.certificates.services import issue_certificate
+from courses.learning import privacy
 from courses.learning import services as progress
 from courses.models import Certificate, CoursePage, Jurisdiction
 from courses.models.certificates import default_language
@@ -162,6 +163,14 @@ class TestIssuedInTheHoldersLanguage:
         assert (second.language, second.course_title) == ("en-gb", "Test course")
         first.refresh_from_db()
         assert (first.language, first.course_title) == ("es", "Curso de prueba")
+
+    def test_the_holders_data_download_gives_the_language(
+        self, spanish_course, hablante, django_capture_on_commit_callbacks
+    ):
+        complete(spanish_course, hablante, django_capture_on_commit_callbacks)
+        [exported] = privacy.export_user_data(hablante)["certificates"]
+        assert (exported["language"], exported["course"]) == ("es", "Curso de prueba")
+        assert exported["jurisdiction"] == "Estados Unidos"
 
     def test_certificates_from_before_have_the_sites_language(self, settings):
         assert default_language() == settings.LANGUAGE_CODE == "en-gb"
