@@ -89,6 +89,13 @@ def forget_jurisdictions(sender, **kwargs):
     page_cache.bump_generation()
 
 
+def forget_audiences(sender, **kwargs):
+    """An audience or its translation changed: listings read the names afresh."""
+    from courses.models.pages import forget_audiences as forget
+
+    forget()
+
+
 def forget_cached_pages(sender, **kwargs):
     """A page, site, view restriction, image, document or helpline changed: cached routes
     and lesson bodies are ignored from now on (`courses.content.page_cache`)."""
@@ -106,6 +113,7 @@ def connect():
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from courses.models import (
+        Audience,
         CoursePage,
         Helpline,
         Jurisdiction,
@@ -162,6 +170,12 @@ def connect():
                 sender=sender,
                 dispatch_uid=f"courses_jurisdictions_{sender.__name__}_{signal is post_save}",
             )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget_audiences,
+            sender=Audience,
+            dispatch_uid=f"courses_audiences_{signal is post_save}",
+        )
     m2m_changed.connect(
         forget_jurisdictions,
         sender=CoursePage.jurisdictions.through,

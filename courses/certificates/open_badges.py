@@ -68,17 +68,18 @@ def identity_hash(email, salt):
 
 def _achievement(certificate, base):
     course = certificate.course
-    course_url = course.get_url() if course is not None else None
+    # The same achievement in every language: the course's address in the default language.
+    with translation.override(None):
+        course_url = course.get_url() if course is not None else None
     if course_url:
         achievement_id = urljoin(base, course_url)
     else:
         # The course was deleted or is not routable: a stable identifier from its title.
         achievement_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{base}courses/{certificate.course_title}")
         achievement_id = f"urn:uuid:{achievement_id}"
-    if course is not None and course.summary:
-        description = course.summary
-    else:
-        description = _("The course %(course)s.") % {"course": certificate.course_title}
+    description = _course_summary(certificate) or _("The course %(course)s.") % {
+        "course": certificate.course_title
+    }
     if certificate.jurisdiction_name:
         guidance = _("Completed with the guidance for %(name)s.") % {
             "name": certificate.jurisdiction_name
@@ -97,13 +98,44 @@ def _achievement(certificate, base):
         "name": certificate.course_title,
         "description": description,
         "criteria": {"narrative": narrative % {"course": certificate.course_title}},
+        "inLanguage": certificate.language,
     }
+
+
+def _course_summary(certificate):
+    """The course's summary in the certificate's language: its live translation's, the
+    source's for a certificate in the source's language, else "" (the description is then a
+    sentence in the certificate's language, rather than a summary in another)."""
+    from courses.certificates.services import certificate_content_language
+    from courses.models import CoursePage
+    from courses.models.translations import content_language
+
+    course = certificate.course
+    if course is None:
+        return ""
+    code = certificate_content_language(certificate.language)
+    if code == content_language():
+        return course.summary
+    translated = (
+        CoursePage.objects.live()
+        .filter(translation_key=course.translation_key, locale__language_code=code)
+        .exclude(pk=course.pk)
+        .values_list("summary", flat=True)
+        .first()
+    )
+    return translated or ""
 
 
 def build_credential(certificate, base_url=None, *, issuer=None, email=None):
     """The certificate as an unsigned OpenBadgeCredential dict (see `signed_credential`). The
     email (the holder's by default) only appears salted and hashed. The issuer is the site's
-    `did:web`; ids and links use `base_url` (the site's public address by default)."""
+    `did:web`; ids and links use `base_url` (the site's public address by default). Its words
+    are in the certificate's language, whatever the language of the request."""
+    with translation.override(certificate.language):
+        return _build_credential(certificate, base_url, issuer=issuer, email=email)
+
+
+def _build_credential(certificate, base_url=None, *, issuer=None, email=None):
     from courses.certificates import credentials
     from courses.certificates.pdf import issuer_name
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -169,7 +169,13 @@ class CertificatePDF(FPDF):
 
 
 def render_certificate_pdf(certificate, verify_url, *, issuer=None):
-    """The certificate as PDF bytes. verify_url is the absolute public verification link."""
+    """The certificate as PDF bytes, its words in the certificate's language whatever the
+    language of the request. verify_url is the absolute public verification link."""
+    with translation.override(certificate.language):
+        return _render(certificate, verify_url, issuer=issuer)
+
+
+def _render(certificate, verify_url, *, issuer=None):
     issuer = issuer or issuer_name()
     name = certificate.name_on_certificate or _("(name withheld: the holder deleted their account)")
     pdf = CertificatePDF()

@@ -10,13 +10,15 @@ import calendar
 
 from django.db import IntegrityError, transaction
 
+from courses.identity import learner_language
 from courses.learning.services import (
     awaiting_certificate_name,
     earned_without_certificate,
     holder_name,
 )
-from courses.models import Certificate, Jurisdiction
+from courses.models import Certificate, CoursePage, Jurisdiction
 from courses.models.jurisdictions import GENERAL
+from courses.models.translations import content_language, translated_words
 from courses.signals import certificate_issued
 
 __all__ = [
@@ -36,13 +38,43 @@ def add_months(moment, months):
     return moment.replace(year=year, month=month, day=day)
 
 
-def jurisdiction_name(enrolment):
+def certificate_content_language(language):
+    """The content language (a locale's code) whose translations a certificate in `language`
+    takes its words from: the supported content language, else the language itself (page
+    translations may exist before the site lists their language)."""
+    return content_language(language) or language
+
+
+def jurisdiction_name(enrolment, language=None):
     """The name of the jurisdiction the learner trained for, to copy onto the certificate
-    ("" for general or none)."""
+    ("" for general or none): its translation's name in `language` where one exists."""
     if not enrolment.jurisdiction_id:
         return ""
     jurisdiction = Jurisdiction.objects.filter(pk=enrolment.jurisdiction_id).first()
-    return jurisdiction.name if jurisdiction and jurisdiction.code != GENERAL else ""
+    if jurisdiction is None or jurisdiction.code == GENERAL:
+        return ""
+    code = certificate_content_language(language) if language else None
+    if code and code != content_language():
+        words = translated_words(Jurisdiction, code, ("name",), [jurisdiction.translation_key])
+        if jurisdiction.translation_key in words:
+            return words[jurisdiction.translation_key]["name"]
+    return jurisdiction.name
+
+
+def course_title(course, language):
+    """The course's title in `language`: its live translation's (found by translation key
+    and locale), else the course's own."""
+    code = certificate_content_language(language)
+    if code == content_language():
+        return course.title
+    translated = (
+        CoursePage.objects.live()
+        .filter(translation_key=course.translation_key, locale__language_code=code)
+        .exclude(pk=course.pk)
+        .values_list("title", flat=True)
+        .first()
+    )
+    return translated or course.title
 
 
 def issue_certificate(enrolment):
@@ -57,6 +89,7 @@ def issue_certificate(enrolment):
         return None, False
     course = enrolment.course
     issued_at = enrolment.completed_at
+    language = learner_language(enrolment.user)
     months = course.certificate_validity_months
     try:
         with transaction.atomic():
@@ -64,10 +97,11 @@ def issue_certificate(enrolment):
                 enrolment=enrolment,
                 user=enrolment.user,
                 course=course,
-                course_title=course.title,
+                course_title=course_title(course, language),
                 course_version=course.live_revision_id,
                 name_on_certificate=name,
-                jurisdiction_name=jurisdiction_name(enrolment),
+                jurisdiction_name=jurisdiction_name(enrolment, language),
+                language=language,
                 issued_at=issued_at,
                 expires_at=add_months(issued_at, months) if months else None,
             )

@@ -357,7 +357,9 @@ def import_course(index: CourseIndexPage, data, core_module=None, publish=True, 
     audiences = []
     for slug in data.get("audiences", []):
         audience, _ = Audience.objects.get_or_create(
-            slug=slug, defaults={"name": AUDIENCE_NAMES.get(slug, slug.replace("-", " ").title())}
+            slug=slug,
+            locale=Locale.get_default(),
+            defaults={"name": AUDIENCE_NAMES.get(slug, slug.replace("-", " ").title())},
         )
         audiences.append(audience)
     course = upsert_child(

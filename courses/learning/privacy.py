@@ -72,6 +72,8 @@ def _certificates(user):
         {
             "code": c.display_code,
             "course": c.course_title,
+            "jurisdiction": c.jurisdiction_name,
+            "language": c.language,
             "name_on_certificate": c.name_on_certificate,
             "issued_at": _iso(c.issued_at),
             "expires_at": _iso(c.expires_at),

@@ -114,8 +114,10 @@ def send_course_completed_email(enrolment_id):
     if enrolment is None or not enrolment.user.is_active or not enrolment.user.email:
         return False
     certificate = Certificate.objects.filter(enrolment=enrolment, revoked_at__isnull=True).first()
-    # In the learner's own language (subject, text and the links' language prefix).
-    with translation.override(learner_language(enrolment.user)):
+    # In the learner's own language (subject, text and the links' language prefix): the
+    # certificate's, when it was issued, so that the email and the certificate agree.
+    language = certificate.language if certificate else learner_language(enrolment.user)
+    with translation.override(language):
         subject, message = _completion_email(enrolment, certificate)
     # Queued once per enrolment (a cycle); marked emailed only once it has gone, and
     # retried later by the outbox when the mail server is down.
@@ -135,7 +137,8 @@ def _completion_email(enrolment, certificate):
     """The course-completed email's (subject, body), in the active language."""
     context = {
         "enrolment": enrolment,
-        "course_title": enrolment.course.title,
+        # The certificate's snapshot is in its language (the course's translation's title).
+        "course_title": certificate.course_title if certificate else enrolment.course.title,
         "certificate": certificate,
         "certificate_url": conf.absolute_url(
             reverse("courses:certificate", args=[certificate.code])

@@ -22,6 +22,11 @@ def new_code():
     return codes.new_code(CODE_LENGTH)
 
 
+def default_language():
+    """The language of certificates issued before certificates had one: the site's."""
+    return settings.LANGUAGE_CODE
+
+
 def normalise_code(raw):
     """The stored form of a typed certificate code, or None."""
     return codes.normalise_code(raw, CODE_LENGTH)
@@ -118,6 +123,15 @@ class Certificate(models.Model):
         max_length=100,
         blank=True,
         help_text=_("Where the holder trained for, copied at issue. Blank: general or none."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=15,
+        default=default_language,
+        help_text=_(
+            "The holder's language at issue: the certificate's words, course title and "
+            "jurisdiction are in it, and stay so."
+        ),
     )
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)

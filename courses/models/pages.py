@@ -1,6 +1,9 @@
 """The course page tree: CourseIndexPage → CoursePage → ModulePage → LessonPage."""
 
+import uuid
+
 from django import forms
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.http import Http404
@@ -10,7 +13,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 
 from courses.content import page_cache
@@ -22,26 +25,86 @@ from courses.models.jurisdictions import (
     Jurisdiction,
     source_jurisdictions,
 )
+from courses.models.translations import active_language, content_language, translated_words
 from quizzes.services import has_passed
 
 
-class Audience(index.Indexed, models.Model):
-    """Who a course is for, e.g. police, education, tech & online safety staff."""
+class AudienceQuerySet(models.QuerySet):
+    def sources(self):
+        """The audiences in the site's default language: each one once. Courses point at
+        these; a translation only gives other words."""
+        return self.filter(locale__language_code=content_language())
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+def source_audiences():
+    """`limit_choices_to` for fields that point at audiences: the source rows only."""
+    return models.Q(locale__language_code=content_language())
+
+
+class Audience(TranslatableMixin, index.Indexed, models.Model):
+    """Who a course is for, e.g. police, education, tech & online safety staff.
+    Translations (wagtail-localize) give its name and description in other languages; its
+    slug and the courses tagged with it are the source row's."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
     description = models.TextField(_("description"), blank=True)
+
+    objects = AudienceQuerySet.as_manager()
 
     panels = ["name", "slug", "description"]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("audience")
         verbose_name_plural = _("audiences")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "locale"], name="courses_audience_slug_per_locale"
+            ),
+            models.UniqueConstraint(
+                fields=["name", "locale"], name="courses_audience_name_per_locale"
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+
+AUDIENCE_CACHE_SECONDS = 60 * 60
+AUDIENCE_VERSION_KEY = "lantern:audiences:version"
+
+
+def forget_audiences():
+    """Make the cached translated names stale (after an audience is saved or deleted)."""
+    cache.set(AUDIENCE_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def translated_audience_names():
+    """{translation key: name} of the audiences translated into the active content language
+    (empty in the default language): from the cache, so a listing pays at most one query."""
+    language, default = active_language()
+    if language == default:
+        return {}
+    version = cache.get(AUDIENCE_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(AUDIENCE_VERSION_KEY, version, None)
+    key = f"lantern:audiences:names:{language}:{version}"
+    names = cache.get(key)
+    if names is None:
+        words = translated_words(Audience, language, ("name",))
+        names = {str(translation_key): row["name"] for translation_key, row in words.items()}
+        cache.set(key, names, AUDIENCE_CACHE_SECONDS)
+    return names
+
+
+def audience_names(audiences):
+    """The names of these (source) audiences in the active content language: a
+    translation's name where one exists, else the source name."""
+    names = translated_audience_names()
+    return [names.get(str(audience.translation_key), audience.name) for audience in audiences]
 
 
 # The module's fields a lesson page uses (others load if something asks for them).
@@ -134,7 +197,11 @@ class CoursePage(CachedRouteMixin, Page):
 
     summary = models.TextField(_("summary"), help_text=_("One or two sentences for listings."))
     audiences = ParentalManyToManyField(
-        Audience, blank=True, related_name="courses", verbose_name=_("audiences")
+        Audience,
+        blank=True,
+        limit_choices_to=source_audiences,
+        related_name="courses",
+        verbose_name=_("audiences"),
     )
     jurisdictions = ParentalManyToManyField(
         "courses.Jurisdiction",

@@ -108,3 +108,28 @@ def test_screen_readers_hear_the_thirty_second_warning(local_page, quizzer):
     page.get_by_text("Time left: 30 seconds.", exact=False).wait_for(state="attached")
     assert region.inner_text().startswith("Time left: 30 seconds. Submit by ")
     assert_no_violations(page)
+
+
+def test_the_countdown_and_autosave_speak_the_pages_language(local_page, quizzer):
+    """Under /es/ every word the script writes comes from the Spanish template."""
+    page = local_page
+    quiz = factories.make_quiz(time_limit_minutes=30)
+    attempt = services.start_attempt(quizzer, quiz)
+    log_in(page, "quizzer@example.org", f"/quizzes/{quiz.pk}/")
+    page.goto(f"/es/quizzes/attempts/{attempt.pk}/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.get_by_text("Sus respuestas se guardan a medida que avanza.").is_visible()
+    timer = page.locator("[data-countdown-text]")
+    assert timer.inner_text().startswith("Tiempo restante: 30 min. Envíe antes de las ")
+    assert timer.inner_text().endswith("(su hora).")
+    with page.expect_response("**/autosave/"):
+        page.get_by_label(PASSPORT).check()
+    page.get_by_text("Respuesta guardada a las").wait_for()
+    assert "Answer saved" not in page.locator("main").inner_text()
+
+    Attempt.objects.filter(pk=attempt.pk).update(deadline_at=timezone.now() + timedelta(seconds=33))
+    page.reload()
+    region = page.locator("[data-countdown-announce]")
+    page.get_by_text("Tiempo restante: 30 segundos.", exact=False).wait_for(state="attached")
+    assert region.inner_text().startswith("Tiempo restante: 30 segundos. Envíe antes de las ")
+    assert_no_violations(page)

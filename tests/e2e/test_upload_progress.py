@@ -40,3 +40,29 @@ def test_the_status_page_follows_the_worker(page, make_user, assert_accessible):
     assert "10 were already in the cohort" in page.locator("main").inner_text()
     assert_accessible(page)
     assert errors == []  # no script or style refused by the Content Security Policy
+
+
+def test_the_status_page_speaks_the_pages_language(page, make_user):
+    """Under /es/ the script writes the Spanish words, the numbers as Spanish writes them."""
+    home = factories.make_home_page()
+    index = factories.make_course_index(home)
+    course, _lessons = factories.make_course(index, modules=1, lessons_per_module=1)
+    manager = make_user("lead@example.org", password=PASSWORD)
+    organisation = factories.make_organisation("Northbridge Social", managers=[manager])
+    cohort = factories.make_cohort(course, organisation, name="Moderators")
+    job = CohortUploadJob.objects.create(
+        cohort=cohort, created_by=manager, filename="people.csv", total=100_000
+    )
+    url = f"/es/manage/cohorts/{cohort.public_id}/uploads/{job.public_id}/"
+    log_in(page, "lead@example.org", url)
+    page.wait_for_function(
+        "() => document.querySelector('[data-upload-job-text]').textContent"
+        " === '0 de 100.000 procesadas'"
+    )
+    CohortUploadJob.objects.filter(pk=job.pk).update(
+        status=UploadStatus.RUNNING, processed=30_000, invited=30_000
+    )
+    page.wait_for_function(
+        "() => document.querySelector('[data-upload-job-text]').textContent"
+        " === '30.000 de 100.000 procesadas'"
+    )

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -222,7 +223,10 @@ def _progress(job):
         "errors": job.errors,
         "percent": round(100 * job.processed / job.total) if job.total else 100,
         "text": _("%(processed)s of %(total)s processed")
-        % {"processed": f"{job.processed:,}", "total": f"{job.total:,}"},
+        % {
+            "processed": number_format(job.processed, force_grouping=True),
+            "total": number_format(job.total, force_grouping=True),
+        },
         "message": job.message,
     }
 

@@ -52,7 +52,7 @@ class TestJurisdictionOnCertificates:
 
     def test_the_certificate_page_and_verify_page_show_it(self, client, certificate, learner):
         verify = client.get(reverse("courses:verify_code", args=[certificate.code]))
-        assert "<dt>Jurisdiction</dt><dd>United States</dd>" in verify.content.decode()
+        assert '<dt>Jurisdiction</dt><dd lang="en-gb">United States</dd>' in verify.content.decode()
         client.force_login(learner)
         page = client.get(reverse("courses:certificate", args=[certificate.code]))
         assert "Jurisdiction: United States" in page.content.decode()

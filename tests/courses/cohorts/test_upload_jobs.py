@@ -4,6 +4,7 @@ progress, and can carry on after a stop without adding anyone twice."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_tasks import default_task_backend
 
 from courses.cohorts import upload_jobs
@@ -216,6 +217,18 @@ class TestStatusPageAccess:
         run_queued(queued)
         data = manager_client.get(job_url(job, "cohort_upload_job_progress")).json()
         assert data["finished"] is True and (data["processed"], data["invited"]) == (3, 3)
+
+    def test_the_scripts_words_and_the_numbers_follow_the_language(self, manager_client, job):
+        with translation.override("es"):
+            url = job_url(job)
+            progress_url = job_url(job, "cohort_upload_job_progress")
+        CohortUploadJob.objects.filter(pk=job.pk).update(total=12_000)
+        english = manager_client.get(job_url(job, "cohort_upload_job_progress")).json()
+        assert english["text"] == "0 of 12,000 processed"
+        page = manager_client.get(url).content.decode()
+        assert 'data-text="{processed} de {total} procesadas"' in page
+        data = manager_client.get(progress_url).json()
+        assert data["text"] == "0 de 12\xa0000 procesadas"  # Spanish groups with a space
 
     def test_the_status_page_uses_a_fixed_number_of_queries(
         self, manager_client, job, django_assert_max_num_queries

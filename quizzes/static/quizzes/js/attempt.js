@@ -10,14 +10,42 @@
  * readers hear it through a polite live region only at 10, 5, 2 and 1 minutes and 30 seconds
  * left (WCAG 2.2.1), never every second. At zero the form is submitted; the server marks what
  * arrives in time and ignores anything later.
+ *
+ * Words: the templates give them in the page's language in data- attributes (the countdown's
+ * on [data-countdown], the autosave's on the form), with {left}, {deadline}, {n}, {time} and
+ * {error} to fill in; the English below is used when a host site's template gives none.
  */
 (function () {
   "use strict";
 
   var ANNOUNCE_AT = [600, 300, 120, 60, 30];
 
-  function plural(n, one, many) {
-    return n + " " + (n === 1 ? one : many);
+  // The words in the page's language from `element`'s data-<name> attribute, else the
+  // English `fallback`; {key} filled in from `values`.
+  function words(element, name, fallback, values) {
+    var text = (element && element.getAttribute("data-" + name)) || fallback;
+    return text.replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && Object.prototype.hasOwnProperty.call(values, key) ? values[key] : whole;
+    });
+  }
+
+  // "one" or "other": the plural form of n in the page's language.
+  function pluralForm(n) {
+    if (window.Intl && Intl.PluralRules) {
+      try {
+        return new Intl.PluralRules(document.documentElement.lang || undefined).select(n) === "one"
+          ? "one"
+          : "other";
+      } catch (error) {
+        // An unknown language tag: English rules below.
+      }
+    }
+    return n === 1 ? "one" : "other";
+  }
+
+  function plural(box, name, n, one, other) {
+    var form = pluralForm(n);
+    return words(box, name + "-" + form, form === "one" ? one : other, { n: n });
   }
 
   function clock(date) {
@@ -31,18 +59,18 @@
     }
   }
 
-  function timeLeft(seconds) {
+  function timeLeft(box, seconds) {
     if (seconds >= 60) {
-      return plural(Math.ceil(seconds / 60), "min", "min");
+      return words(box, "short-minutes", "{n} min", { n: Math.ceil(seconds / 60) });
     }
-    return seconds + " s";
+    return words(box, "short-seconds", "{n} s", { n: seconds });
   }
 
-  function spoken(seconds) {
+  function spoken(box, seconds) {
     if (seconds >= 60) {
-      return plural(Math.round(seconds / 60), "minute", "minutes");
+      return plural(box, "minute", Math.round(seconds / 60), "{n} minute", "{n} minutes");
     }
-    return plural(seconds, "second", "seconds");
+    return plural(box, "second", seconds, "{n} second", "{n} seconds");
   }
 
   function submitAtZero(form) {
@@ -79,18 +107,33 @@
     function tick() {
       var seconds = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
       if (seconds > 0) {
-        text.textContent = "Time left: " + timeLeft(seconds) + ". Submit by " + deadline + " (your time).";
+        text.textContent = words(
+          box,
+          "text-left",
+          "Time left: {left}. Submit by {deadline} (your time).",
+          { left: timeLeft(box, seconds), deadline: deadline }
+        );
       } else {
-        text.textContent = "Time is up (" + deadline + "). Submitting your answers…";
+        text.textContent = words(
+          box,
+          "text-up",
+          "Time is up ({deadline}). Submitting your answers…",
+          { deadline: deadline }
+        );
       }
       ANNOUNCE_AT.forEach(function (mark) {
         if (previous > mark && seconds <= mark && seconds > 0) {
-          announce("Time left: " + spoken(mark) + ". Submit by " + deadline + ".");
+          announce(
+            words(box, "say-left", "Time left: {left}. Submit by {deadline}.", {
+              left: spoken(box, mark),
+              deadline: deadline,
+            })
+          );
         }
       });
       previous = seconds;
       if (seconds <= 0) {
-        announce("Time is up. Submitting your answers.");
+        announce(words(box, "say-up", "Time is up. Submitting your answers."));
         // A second's margin, so that the server's clock has passed the deadline too.
         setTimeout(function () {
           submitAtZero(form);
@@ -115,7 +158,7 @@
     var order = [];
     var busy = false;
     if (status) {
-      status.textContent = "Your answers are saved as you go.";
+      status.textContent = words(form, "autosave-on", "Your answers are saved as you go.");
     }
 
     function show(message) {
@@ -145,16 +188,30 @@
         })
         .then(function (reply) {
           if (reply.ok && reply.body.saved) {
-            show("Answer saved at " + clock(new Date(reply.body.saved_at)) + ".");
+            show(
+              words(form, "autosave-saved", "Answer saved at {time}.", {
+                time: clock(new Date(reply.body.saved_at)),
+              })
+            );
           } else if (reply.body.closed && reply.body.result_url) {
             window.location.assign(reply.body.result_url);
           } else {
-            show("Your last answer was not saved: " + (reply.body.error || "please try again."));
-            announce("Your last answer was not saved. " + (reply.body.error || ""));
+            var error = reply.body.error || words(form, "autosave-retry", "please try again.");
+            show(words(form, "autosave-failed", "Your last answer was not saved: {error}", { error: error }));
+            announce(
+              words(form, "autosave-failed-say", "Your last answer was not saved.") +
+                (reply.body.error ? " " + reply.body.error : "")
+            );
           }
         })
         .catch(function () {
-          show("Your answers could not be saved just now. Use “Save and come back later”.");
+          show(
+            words(
+              form,
+              "autosave-offline",
+              "Your answers could not be saved just now. Use “Save and come back later”."
+            )
+          );
         })
         .then(function () {
           busy = false;
@@ -177,7 +234,7 @@
         order.push(name.slice(1));
       }
       pending[name.slice(1)] = data;
-      show("Saving…");
+      show(words(form, "autosave-saving", "Saving…"));
       flush();
     });
   }
