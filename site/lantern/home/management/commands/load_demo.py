@@ -33,6 +33,7 @@ class Command(BaseCommand):
             index = demo.ensure_course_index(home)
             courses = demo.load_courses(index)
             demo.update_home_page(home, courses)
+            demo.load_translations()
             demo.ensure_review_workflow(index)
             demo.ensure_learner_progress(courses)
             demo.ensure_colleagues_with_results(courses)
