@@ -106,6 +106,16 @@ def _body_block(block, block_id):
     elif kind in RICH_TEXT_PARTS and isinstance(value, dict):
         part = RICH_TEXT_PARTS[kind]
         value = {**value, part: clean_rich_text(value.get(part, ""))}
+    if kind == "scenario" and isinstance(value, dict):
+        # List items with ids, as the editor stores them: wagtail-localize translates only
+        # list items that have one, and the ids stay the same on every import.
+        value = {
+            **value,
+            "choices": [
+                {"type": "item", "value": choice, "id": stable_id(block_id, "choice", index)}
+                for index, choice in enumerate(value.get("choices", []))
+            ],
+        }
     elif kind == "helplines":
         value = {
             "heading": value.get("heading", "Where to get support"),

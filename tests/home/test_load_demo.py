@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from wagtail.models import Page, Revision, Site, WorkflowPage
+from wagtail.models import Locale, Page, Revision, Site, WorkflowPage
 
 from courses.content.language_guard import check_page
 from courses.models import CourseIndexPage, CoursePage, Helpline, LessonPage
@@ -28,6 +28,12 @@ def small_curriculum(request, monkeypatch):
     monkeypatch.setattr(demo, "COURSE_FILES", ["mini-course.json"])
 
 
+def english(model):
+    """The model's objects in the default locale: the demo also has a tree of aliases and
+    translations for each other language."""
+    return model.objects.filter(locale=Locale.get_default())
+
+
 def load():
     call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
@@ -37,7 +43,7 @@ class TestLoadDemo:
         assert Page.objects.filter(depth=2, content_type__model="page").exists()
         load()
         assert not Page.objects.filter(depth=2, content_type__model="page").exists()
-        home = HomePage.objects.get()
+        home = english(HomePage).get()
         assert home.live
         site = Site.objects.get()
         assert site.root_page.specific == home and site.is_default_site
@@ -62,7 +68,7 @@ class TestLoadDemo:
 
     def test_editor_can_author_but_not_publish_and_reviewer_can_publish(self):
         load()
-        home = HomePage.objects.get()
+        home = english(HomePage).get()
         editor = User.objects.get(email="editor@example.org")
         reviewer = User.objects.get(email="reviewer@example.org")
         learner = User.objects.get(email="learner@example.org")
@@ -107,12 +113,12 @@ class TestLoadDemo:
             "us",
             "eu",
         }
-        assert Jurisdiction.objects.get(code="us").note.startswith("Federal law")
-        course = CoursePage.objects.get()
+        assert english(Jurisdiction).get(code="us").note.startswith("Federal law")
+        course = english(CoursePage).get()
         assert set(course.jurisdictions.values_list("code", flat=True)) == {"england-wales", "us"}
         lesson = next(
             page
-            for page in LessonPage.objects.all()
+            for page in english(LessonPage)
             if any(block.block_type == "where_you_work" for block in page.body)
         )
         html = client.get(lesson.url).content.decode()
@@ -163,7 +169,7 @@ class TestDemoCurriculum:
     """The real demo curriculum: loaded once here, never in the other unit tests."""
 
     def test_three_complete_careful_courses(self, client):
-        courses = list(CoursePage.objects.live().order_by("path"))
+        courses = list(english(CoursePage).live().order_by("path"))
         assert len(courses) == 3
         audiences = {a.slug for course in courses for a in course.audiences.all()}
         assert audiences == {"police", "education", "tech"}
@@ -185,7 +191,7 @@ class TestDemoCurriculum:
             assert client.get(course.url).status_code == 200
 
     def test_every_course_has_module_quizzes_and_a_drawn_final_assessment(self, client):
-        for course in CoursePage.objects.live():
+        for course in english(CoursePage).live():
             outline = course.get_outline()
             quizzes = [
                 lesson.specific.quiz
@@ -275,13 +281,26 @@ class TestDemoCurriculum:
         load()  # again: nothing doubles
         assert cohort.memberships.count() == 12 and cohort.invitations.count() == 1
 
+    def test_every_page_has_a_copy_in_each_language_tree(self):
+        pages = english(Page).filter(depth__gt=1)
+        for code in demo.DEMO_LOCALES:
+            copies = Page.objects.filter(locale__language_code=code)
+            assert set(copies.values_list("translation_key", flat=True)) == set(
+                pages.values_list("translation_key", flat=True)
+            ), code
+        # Spanish translations where the curriculum has a Spanish twin, aliases elsewhere.
+        twins = {path.name for path in (demo.CURRICULUM_DIR / "es").glob("*.json")}
+        core = english(Page).filter(slug="understanding-sex-trafficking").first().specific
+        spanish_core = core.get_translation(Locale.objects.get(language_code="es"))
+        assert (spanish_core.alias_of_id is None) == ("core-module.json" in twins)
+
     def test_home_cards_link_to_the_courses_and_review_workflow_covers_them(self, client):
-        home = HomePage.objects.get()
+        home = english(HomePage).get()
         linked = [block.value["link_page"] for block in home.audiences]
         assert all(linked) and len({page.pk for page in linked}) == 3
-        index = CourseIndexPage.objects.get()
+        index = english(CourseIndexPage).get()
         assert WorkflowPage.objects.get(page=index).workflow.name == demo.WORKFLOW_NAME
-        lesson = LessonPage.objects.live().first()
+        lesson = english(LessonPage).live().first()
         assert lesson.get_workflow().name == demo.WORKFLOW_NAME
         response = client.get("/")
         for page in linked:
@@ -308,11 +327,11 @@ class TestDemoIllustrations:
             title=f"Illustration: {title}", file=ImageFile(buffer, name="course-0.png")
         )
         load()
-        image = CoursePage.objects.get().image
+        image = english(CoursePage).get().image
         assert image.pk == old.pk
         assert image.is_svg() and (image.width, image.height) == (1200, 675)
         load()
-        assert Image.objects.count() == 1 and CoursePage.objects.get().image.file == image.file
+        assert Image.objects.count() == 1 and english(CoursePage).get().image.file == image.file
         page = client.get("/courses/").content.decode()
         assert 'class="card__image"' in page and ".svg" in page
 
@@ -333,10 +352,10 @@ class TestDemoJurisdictions:
         from courses.models import Jurisdiction
         from quizzes.services import draw_questions
 
-        course = CoursePage.objects.get(slug=slug)
+        course = english(CoursePage).get(slug=slug)
         learner = make_user(f"us-{slug}@example.org")
         enrolment, _ = progress.enrol(learner, course)
-        progress.set_jurisdiction(enrolment, Jurisdiction.objects.get(code="us"))
+        progress.set_jurisdiction(enrolment, english(Jurisdiction).get(code="us"))
         client.force_login(learner)
         lesson = next(
             lesson.specific

@@ -33,7 +33,7 @@ from quizzes import services as quiz_services
 from quizzes.models import Attempt, Quiz
 from quizzes.permissions import grant_authoring_permissions
 
-from . import demo_images
+from . import demo_images, demo_translations
 from .models import HomePage
 
 DEMO_PASSWORD = "lantern-demo"  # noqa: S105 (published on purpose: demo only)
@@ -185,9 +185,50 @@ def ensure_accounts():
     return users
 
 
+# --- Languages -------------------------------------------------------------------------
+
+# Content languages besides the default (en-gb). Each gets a copy of the page tree: an alias
+# of each English page until it is translated (wagtail-localize's LocaleSynchronization).
+DEMO_LOCALES = ("es", "fr", "ar")
+
+
+def ensure_locales():
+    """The demo's content locales, each synchronised from the default locale."""
+    from wagtail_localize.models import LocaleSynchronization
+
+    default = Locale.get_default()
+    for code in DEMO_LOCALES:
+        locale, _ = Locale.objects.get_or_create(language_code=code)
+        LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": default})
+
+
+def synchronize_locale_trees():
+    """Give every page an alias in each synchronised locale's tree, unless it already has
+    one or a translation there. wagtail-localize does this from the admin's "create page"
+    hook or a background job; pages made in code need it run here."""
+    from wagtail_localize.models import LocaleSynchronization
+    from wagtail_localize.synctree import PageIndex, synchronize_tree
+
+    page_index = PageIndex.from_database().sort_by_tree_position()
+    for sync in LocaleSynchronization.objects.select_related("locale", "sync_from"):
+        synchronize_tree(sync.sync_from, sync.locale, page_index=page_index)
+
+
+def load_translations():
+    """The locales and their page trees, then the Spanish content: the curriculum files
+    with a Spanish twin in fixtures/curriculum/es/, the helplines and the jurisdictions."""
+    ensure_locales()
+    synchronize_locale_trees()
+    saved = demo_translations.load_spanish_curriculum(
+        CURRICULUM_DIR, [CORE_MODULE_FILE, *COURSE_FILES], core_filename=CORE_MODULE_FILE
+    )
+    return saved + demo_translations.load_spanish_support(FIXTURES_DIR)
+
+
 # --- Courses ---------------------------------------------------------------------------
 
 CURRICULUM_DIR = FIXTURES_DIR / "curriculum"
+CORE_MODULE_FILE = "core-module.json"
 COURSE_FILES = ["police.json", "schools.json", "tech.json"]
 # Each course's illustration (fixtures/images/), in the order of COURSE_FILES.
 COURSE_IMAGES = ["police.svg", "schools.svg", "tech.svg"]
@@ -213,7 +254,7 @@ def load_courses(index):
     """The three demo courses, each opening with the shared core module (after the
     jurisdictions they offer)."""
     load_jurisdictions()
-    core = importer.load_json(CURRICULUM_DIR / "core-module.json")
+    core = importer.load_json(CURRICULUM_DIR / CORE_MODULE_FILE)
     courses = []
     for position, filename in enumerate(COURSE_FILES):
         data = importer.load_json(CURRICULUM_DIR / filename)

@@ -101,6 +101,18 @@ def test_importing_clean_content_again_changes_nothing(course_index):
     assert Revision.objects.count() == revisions
 
 
+def test_scenario_choices_keep_the_same_ids_on_every_import(course_index):
+    # wagtail-localize translates only list items stored with an id.
+    import_course(course_index, course_data(HOSTILE))
+    [scenario] = LessonPage.objects.get(slug="l1").body.raw_data[2:3]
+    ids = [choice["id"] for choice in scenario["value"]["choices"]]
+    assert len(set(ids)) == 2
+    assert [choice["value"]["text"] for choice in scenario["value"]["choices"]] == ["A", "B"]
+    import_course(course_index, course_data(HOSTILE))
+    [again] = LessonPage.objects.get(slug="l1").body.raw_data[2:3]
+    assert [choice["id"] for choice in again["value"]["choices"]] == ids
+
+
 def quiz_data(questions=1, **extra):
     return {
         "questions": [

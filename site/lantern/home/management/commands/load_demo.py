@@ -33,6 +33,7 @@ class Command(BaseCommand):
             index = demo.ensure_course_index(home)
             courses = demo.load_courses(index)
             demo.update_home_page(home, courses)
+            translated = demo.load_translations()
             demo.ensure_review_workflow(index)
             demo.ensure_learner_progress(courses)
             demo.ensure_colleagues_with_results(courses)
@@ -43,6 +44,10 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo content loaded: {len(courses)} courses, {helplines} helplines."
             )
+        )
+        self.stdout.write(
+            f"Content languages: {', '.join(demo.DEMO_LOCALES)}; Spanish translations saved: "
+            f"{translated} (from the twins in fixtures/curriculum/es/ and fixtures/es/)."
         )
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password: {demo.DEMO_PASSWORD})")
