@@ -125,7 +125,7 @@ class TestSpanishCurriculum:
 
         quiz = spanish_lesson.quiz
         assert quiz.locale == spanish and quiz.translation_key == lesson.quiz.translation_key
-        assert quiz.title == "Comprueba lo que has aprendido: Escuchar bien"
+        assert quiz.title == "Compruebe lo que ha aprendido: Escuchar bien"
         question = quiz.questions.get()
         assert question.text == "Un niño te pide que guardes un secreto. ¿Qué haces?"
         choices = list(question.choices.order_by("sort_order"))

@@ -45,7 +45,7 @@ IDENTIFIER_KEYS = frozenset(
 )
 
 # Words the importer adds itself (not in the curriculum files), in Spanish.
-MODULE_QUIZ_TITLE = "Comprueba lo que has aprendido: {title}"
+MODULE_QUIZ_TITLE = "Compruebe lo que ha aprendido: {title}"
 FINAL_QUIZ_TITLE = "Evaluación final: {title}"
 FINAL_ASSESSMENT_LESSON = {
     "title": "Evaluación final",
@@ -54,16 +54,16 @@ FINAL_ASSESSMENT_LESSON = {
             "type": "paragraph",
             "value": "<p>La evaluación final toma 10 preguntas de un conjunto más amplio, con "
             "preguntas sobre todos los temas del curso, así que cada intento es un poco "
-            "distinto. Necesitas un 80 % para aprobar. Tienes tres intentos, con una hora "
-            "entre uno y otro, y 30 minutos para cada uno: si necesitas más tiempo, pide un "
+            "distinto. Necesita un 80 % para aprobar. Tiene tres intentos, con una hora "
+            "entre uno y otro, y 30 minutos para cada uno: si necesita más tiempo, pida un "
             "ajuste al equipo del sitio.</p>",
         },
         {
             "type": "callout",
             "value": {
                 "kind": "practice_tip",
-                "title": "Si lo necesitas, tómate antes un descanso",
-                "text": "<p>Tu progreso queda guardado. Vuelve cuando te sientas preparado o "
+                "title": "Si lo necesita, tómese antes un descanso",
+                "text": "<p>Su progreso queda guardado. Vuelva cuando se sienta preparado o "
                 "preparada.</p>",
             },
         },
