@@ -90,7 +90,7 @@ def forget_jurisdictions(sender, **kwargs):
 
 
 def forget_cached_pages(sender, **kwargs):
-    """A page, site, view restriction, image, document or helpline changed: cached routes
+    """A page, site, locale, view restriction, image, document or helpline changed: cached routes
     and lesson bodies are ignored from now on (`courses.content.page_cache`)."""
     page_cache.bump_generation()
 
@@ -102,7 +102,7 @@ def connect():
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import PageViewRestriction, Site, get_page_models
+    from wagtail.models import Locale, PageViewRestriction, Site, get_page_models
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from courses.models import (
@@ -182,6 +182,7 @@ def connect():
     for model in (
         *get_page_models(),
         Site,
+        Locale,
         PageViewRestriction,
         get_image_model(),
         get_document_model(),

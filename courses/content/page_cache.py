@@ -27,6 +27,7 @@ import uuid
 from django.apps import apps
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.http import Http404
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.fields import StreamField
@@ -187,7 +188,28 @@ def serve(request, path):
     found = cached_route(request, path)
     if found is not None:
         request._wagtail_site, request._wagtail_route_for_request = found
+    else:
+        request._wagtail_route_for_request = _route(request, path)
     return views.serve(request, path)
+
+
+def _route(request, path):
+    """Wagtail's `Page.route_for_request`: from the site's root page in the active language
+    (Wagtail's `localized`), with the site and the locales from the cache, so the default
+    language routes without a query for either."""
+    from courses.content.locales import active_locale_id
+
+    site = find_site(request)
+    if site is None:
+        return None
+    root = site.root_page
+    locale_id = active_locale_id()
+    if locale_id is not None and locale_id != root.locale_id:
+        root = root.localized
+    try:
+        return root.specific.route(request, [part for part in path.split("/") if part])
+    except Http404:
+        return None
 
 
 # --- Lesson bodies --------------------------------------------------------------------------
