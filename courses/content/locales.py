@@ -80,6 +80,45 @@ def source_page(page):
     return source or page
 
 
+# A page's place in its tree, kept when a translation is shown with other content.
+TREE_FIELDS = (
+    "id",
+    "page_ptr_id",
+    "path",
+    "depth",
+    "numchild",
+    "url_path",
+    "slug",
+    "locale_id",
+    "translation_key",
+    "alias_of_id",
+    "live",
+    "live_revision_id",
+    "latest_revision_id",
+    "has_unpublished_changes",
+)
+
+
+def published_version(page):
+    """What learners may see of a page. wagtail-localize writes a translation saved as a
+    draft onto the page itself (and turns an alias into a page then), so a translated page
+    with unpublished changes is shown as it was last published: its live revision, or, for
+    an alias never published as a translation, the source page's content."""
+    if is_source(page) or not page.has_unpublished_changes:
+        return page
+    if page.live_revision_id:
+        published = page.live_revision.as_object()
+    else:
+        source = source_page(page)
+        if source is page:
+            return page
+        published = type(page)._default_manager.get(pk=source.pk)
+    for name in TREE_FIELDS:
+        if hasattr(published, name) and name in page.__dict__:
+            setattr(published, name, page.__dict__[name])
+    return published
+
+
 def source_ids(pages):
     """{page id: source page id} for pages of one tree (one query unless they are all
     source pages)."""
@@ -120,6 +159,44 @@ def localized(page):
     if page is None:
         return None
     return in_language([page], type(page))[page.pk]
+
+
+def page_at(request, path, language):
+    """The live page that `path` (an address in `language`) shows, or None."""
+    from django.http import Http404
+    from django.urls import Resolver404, resolve
+    from wagtail.models import Site
+
+    with translation.override(language):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        if match.url_name != "wagtail_serve":
+            return None
+        site = Site.find_for_request(request)
+        if site is None:
+            return None
+        try:
+            page = site.root_page.localized.specific.route(
+                request, [part for part in match.args[0].split("/") if part]
+            ).page
+        except Http404:
+            return None
+    return page if page.live else None
+
+
+def same_page_in(request, path, from_language, to_language):
+    """The address of the page at `path` (in `from_language`) in `to_language`: its
+    translation or alias there, whatever its slug, or the source page; None when `path` is
+    not a page."""
+    page = page_at(request, path, from_language)
+    if page is None:
+        return None
+    with translation.override(to_language):
+        page = source_page(page)
+        target = localized(page) if active_locale_id() else page
+        return target.get_url(request)
 
 
 class LanguagePrefixMixin:

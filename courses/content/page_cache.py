@@ -31,7 +31,7 @@ from django.http import Http404
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.fields import StreamField
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from wagtail.models.pages import RouteResult
 
 GENERATION_KEY = "lantern:pages:generation"
@@ -119,9 +119,10 @@ def remember_route(request, pages):
     generation = getattr(request, "_lantern_route_generation", None)
     if generation is None:
         return  # the prefix was not known yet: the next request reads the token first
-    # The view restrictions on the page and its ancestors (Wagtail's two queries), kept
+    # The view restrictions on the page and its ancestors (Wagtail's two queries; those of
+    # its source page too for a translation, `CachedRouteMixin`), kept
     # with the route: Wagtail's `on_serve_page` hook still checks them on every request.
-    restrictions = list(Page.get_view_restrictions(page))
+    restrictions = list(page.get_view_restrictions())
     page.__dict__[RESTRICTIONS] = restrictions
     value = (site, [_freeze(item) for item in pages], restrictions)
     cache.set(_route_key(request, path), (generation, value), CACHE_SECONDS)

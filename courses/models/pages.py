@@ -16,7 +16,13 @@ from wagtail.search import index
 from courses.content import page_cache
 from courses.content.blocks import LessonBodyBlock, SourceBlock
 from courses.content.language_guard import TerminologyPanel
-from courses.content.locales import LanguagePrefixMixin, is_source, source_ids, source_page
+from courses.content.locales import (
+    LanguagePrefixMixin,
+    is_source,
+    published_version,
+    source_ids,
+    source_page,
+)
 from courses.models.jurisdictions import (
     GENERAL,
     GENERAL_NAME,
@@ -55,17 +61,27 @@ ROUTE_MODULE_FIELDS = (
     "url_path",
     "live",
     "locale_id",
+    "translation_key",
+    "has_unpublished_changes",
     "content_type_id",
 )
 
 
 class CachedRouteMixin:
     """Pages the course index routes: the view restrictions that came with a cached route
-    are used as they are (`courses.content.page_cache`), else Wagtail reads them."""
+    are used as they are (`courses.content.page_cache`), else read here."""
 
     def get_view_restrictions(self):
+        """A translation or alias is restricted as its source page is, as well as by its own
+        restrictions (a restriction added to an English course holds in every language)."""
         restrictions = page_cache.view_restrictions(self)
-        return super().get_view_restrictions() if restrictions is None else restrictions
+        if restrictions is not None:
+            return restrictions
+        restrictions = super().get_view_restrictions()
+        source = source_page(self)
+        if source is not self:
+            restrictions = (restrictions | Page.get_view_restrictions(source)).distinct()
+        return restrictions
 
 
 def progress_ids(pages):
@@ -126,6 +142,8 @@ class CourseIndexPage(LanguagePrefixMixin, Page):
                 raise Http404
             pages.append(page)
             parent = page
+        # A translation saved as a draft is shown as last published (`published_version`).
+        pages = [published_version(page) for page in pages]
         page_cache.remember_route(request, [self, *pages])
         return page_cache.link_chain([self, *pages]).route(request, [])
 

@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language, get_language_bidi
 
 from courses.cohorts.access import nav_cache_key, nav_can_manage
+from courses.content import locales
 from courses.models import CourseIndexPage
 from lantern.home import admin_link
 from lantern.home.admin_link import show_admin_link
@@ -14,13 +15,20 @@ COURSES_URL_VERSION_KEY = "lantern:courses-url:version"
 
 
 def _courses_url(request):
-    """The first public course index's URL, cached per host until pages or restrictions change."""
+    """The first public course index's URL (its translation's in the learner's language),
+    cached per host and language until pages, locales or restrictions change."""
     version = cache.get_or_set(COURSES_URL_VERSION_KEY, 1, None)
     key = _courses_url_key(version, request)
     url = cache.get(key)
     if url is None:
-        index = CourseIndexPage.objects.live().public().order_by("path").first()
-        url = index.get_url(request) if index else ""
+        index = (
+            CourseIndexPage.objects.live()
+            .public()
+            .filter(locale_id=locales.default_locale_id())
+            .order_by("path")
+            .first()
+        )
+        url = locales.localized(index).get_url(request) if index else ""
         cache.set(key, url, COURSES_URL_CACHE_SECONDS)
     return url
 
