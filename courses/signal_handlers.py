@@ -90,8 +90,17 @@ def forget_jurisdictions(sender, **kwargs):
 
 
 def forget_cached_pages(sender, **kwargs):
-    """A page, site, locale, view restriction, image, document or helpline changed: cached routes
+    """A page, site, view restriction, image, document or helpline changed: cached routes
     and lesson bodies are ignored from now on (`courses.content.page_cache`)."""
+    page_cache.bump_generation()
+
+
+def forget_locales(sender, **kwargs):
+    """A Locale changed: pages are mapped across languages afresh, and cached routes and
+    lesson bodies are ignored (`courses.content.locales`)."""
+    from courses.content import locales
+
+    locales.forget_locales()
     page_cache.bump_generation()
 
 
@@ -182,7 +191,6 @@ def connect():
     for model in (
         *get_page_models(),
         Site,
-        Locale,
         PageViewRestriction,
         get_image_model(),
         get_document_model(),
@@ -194,6 +202,10 @@ def connect():
                 sender=model,
                 dispatch_uid=f"courses_page_cache_{model._meta.label}_{signal is post_save}",
             )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget_locales, sender=Locale, dispatch_uid=f"courses_locales_{signal is post_save}"
+        )
     cohort_summary_cache.connect()
     for model in (ModulePage, LessonPage):
         name = model.__name__.lower()

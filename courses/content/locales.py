@@ -14,28 +14,37 @@ mappings carry a page across:
 A language without a Locale has no pages of its own: it is served the default locale's pages
 under its own prefix (/fr/…), and `LanguagePrefixMixin` keeps the links to them there.
 
-Which locales exist is read once per generation of the page cache (a Locale saved or deleted
-draws a new one), so neither mapping costs a query for pages in the default locale.
+Which locales exist is cached (forgotten when a Locale is saved or deleted), so neither
+mapping costs a query for pages in the default locale, nor do links in the default language.
 """
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
-
-from courses.content import page_cache
 
 LOCALES_KEY = "lantern:locales"
 
 
 def locale_ids():
     """{language code: Locale id} of the locales that exist (from the cache)."""
-    ids, generation = page_cache._read(LOCALES_KEY)
+    ids = cache.get(LOCALES_KEY)
     if ids is None:
         ids = dict(Locale.objects.values_list("language_code", "pk"))
-        cache.set(LOCALES_KEY, (generation, ids), page_cache.CACHE_SECONDS)
+        cache.set(LOCALES_KEY, ids, None)
     return ids
+
+
+def forget_locales():
+    """A Locale was added, changed or deleted (now, and again after the commit)."""
+    cache.delete(LOCALES_KEY)
+    transaction.on_commit(lambda: cache.delete(LOCALES_KEY))
+
+
+def is_default_language(language=None):
+    return content_language(language) == content_language(settings.LANGUAGE_CODE)
 
 
 def content_language(language=None):
@@ -141,8 +150,10 @@ def in_language(pages, model=None):
     the active language's locale, else the page itself. One query, none when the active
     language is the default or has no Locale."""
     pages = [page for page in pages if page is not None]
-    locale_id = active_locale_id()
     found = {page.pk: page for page in pages}
+    if is_default_language():
+        return found
+    locale_id = active_locale_id()
     wanted = {page.translation_key: page.pk for page in pages if page.locale_id != locale_id}
     if locale_id is None or not wanted:
         return found
@@ -152,6 +163,13 @@ def in_language(pages, model=None):
     for page in rows:
         found[wanted[page.translation_key]] = page
     return found
+
+
+def in_language_list(pages):
+    """`pages` (a list or queryset of one page type) in the active language, in order."""
+    pages = list(pages)
+    found = in_language(pages, type(pages[0]) if pages else None)
+    return [found[page.pk] for page in pages]
 
 
 def localized(page):
@@ -209,7 +227,9 @@ class LanguagePrefixMixin:
         if parts is None or parts[2] is None:
             return parts
         language = translation.get_language()
-        if not language or content_language(language) in locale_ids():
+        if not language or is_default_language(language):
+            return parts
+        if content_language(language) in locale_ids():
             return parts
         from django.urls import reverse
 

@@ -20,10 +20,11 @@ def source_lessons(quiz):
     """The lessons holding the quiz in the default locale: progress, attempt windows and
     completions belong to them, never to their translations or aliases
     (`courses.content.locales`)."""
-    from courses.content.locales import default_locale_id
+    from django.conf import settings
+
     from courses.models import LessonPage
 
-    return LessonPage.objects.filter(quiz=quiz, locale_id=default_locale_id())
+    return LessonPage.objects.filter(quiz=quiz, locale__language_code=settings.LANGUAGE_CODE)
 
 
 def quiz_unavailable_message():

@@ -213,7 +213,7 @@ def unenrol(request, course_id):
         return redirect("courses:dashboard")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    context = {"course": course, "enrolment": enrolment}
+    context = {"course": localized(course), "enrolment": enrolment}
     return render(request, "courses/learning/unenrol.html", context)
 
 

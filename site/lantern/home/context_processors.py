@@ -24,7 +24,7 @@ def _courses_url(request):
         index = (
             CourseIndexPage.objects.live()
             .public()
-            .filter(locale_id=locales.default_locale_id())
+            .filter(locale__language_code=settings.LANGUAGE_CODE)
             .order_by("path")
             .first()
         )
