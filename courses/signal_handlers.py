@@ -102,6 +102,15 @@ def forget_cached_pages(sender, **kwargs):
     page_cache.bump_generation()
 
 
+def forget_locales(sender, **kwargs):
+    """A Locale changed: pages are mapped across languages afresh, and cached routes and
+    lesson bodies are ignored (`courses.content.locales`)."""
+    from courses.content import locales
+
+    locales.forget_locales()
+    page_cache.bump_generation()
+
+
 def connect():
     """Connect every receiver (called once, from `CoursesConfig.ready()`)."""
     from django.apps import apps
@@ -109,7 +118,7 @@ def connect():
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.models import PageViewRestriction, Site, get_page_models
+    from wagtail.models import Locale, PageViewRestriction, Site, get_page_models
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from courses.models import (
@@ -207,6 +216,10 @@ def connect():
                 sender=model,
                 dispatch_uid=f"courses_page_cache_{model._meta.label}_{signal is post_save}",
             )
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget_locales, sender=Locale, dispatch_uid=f"courses_locales_{signal is post_save}"
+        )
     cohort_summary_cache.connect()
     for model in (ModulePage, LessonPage):
         name = model.__name__.lower()

@@ -6,6 +6,7 @@ and Wagtail's audit log keeps who revoked it, when and why."""
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import Permission
@@ -59,7 +60,10 @@ class CertificateFilterSet(WagtailFilterSet):
         empty_label=gettext_lazy("Any"),
     )
     course = django_filters.ModelChoiceFilter(
-        queryset=CoursePage.objects.order_by("title"), label=gettext_lazy("Course")
+        queryset=CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).order_by(
+            "title"
+        ),
+        label=gettext_lazy("Course"),
     )
     issued_at = django_filters.DateFromToRangeFilter(
         label=gettext_lazy("Issued"), widget=DateRangePickerWidget

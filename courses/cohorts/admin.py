@@ -23,6 +23,7 @@ from courses import audit
 from courses.admin_base import QuerySetIndexView, QuerySetViewSetMixin, ReadOnlyModelViewSet
 from courses.cohorts.forms import DueDateFormMixin
 from courses.cohorts.services import apply_due_dates, enrol_members, seats_taken
+from courses.content.locales import default_locale_id
 from courses.models import (
     Cohort,
     CohortInvitation,
@@ -194,7 +195,10 @@ class CohortForm(DueDateFormMixin, WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["courses"].queryset = CoursePage.objects.order_by("title")
+        # Cohorts follow the source courses; learners read them in any language.
+        self.fields["courses"].queryset = CoursePage.objects.filter(
+            locale_id=default_locale_id()
+        ).order_by("title")
 
     def clean(self):
         cleaned = super().clean()

@@ -27,10 +27,11 @@ import uuid
 from django.apps import apps
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.http import Http404
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.fields import StreamField
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from wagtail.models.pages import RouteResult
 
 GENERATION_KEY = "lantern:pages:generation"
@@ -118,9 +119,10 @@ def remember_route(request, pages):
     generation = getattr(request, "_lantern_route_generation", None)
     if generation is None:
         return  # the prefix was not known yet: the next request reads the token first
-    # The view restrictions on the page and its ancestors (Wagtail's two queries), kept
+    # The view restrictions on the page and its ancestors (Wagtail's two queries; those of
+    # its source page too for a translation, `CachedRouteMixin`), kept
     # with the route: Wagtail's `on_serve_page` hook still checks them on every request.
-    restrictions = list(Page.get_view_restrictions(page))
+    restrictions = list(page.get_view_restrictions())
     page.__dict__[RESTRICTIONS] = restrictions
     value = (site, [_freeze(item) for item in pages], restrictions)
     cache.set(_route_key(request, path), (generation, value), CACHE_SECONDS)
@@ -187,7 +189,28 @@ def serve(request, path):
     found = cached_route(request, path)
     if found is not None:
         request._wagtail_site, request._wagtail_route_for_request = found
+    else:
+        request._wagtail_route_for_request = _route(request, path)
     return views.serve(request, path)
+
+
+def _route(request, path):
+    """Wagtail's `Page.route_for_request`: from the site's root page in the active language
+    (Wagtail's `localized`), with the site and the locales from the cache, so the default
+    language routes without a query for either."""
+    from courses.content.locales import active_locale_id
+
+    site = find_site(request)
+    if site is None:
+        return None
+    root = site.root_page
+    locale_id = active_locale_id()
+    if locale_id is not None and locale_id != root.locale_id:
+        root = root.localized
+    try:
+        return root.specific.route(request, [part for part in path.split("/") if part])
+    except Http404:
+        return None
 
 
 # --- Lesson bodies --------------------------------------------------------------------------

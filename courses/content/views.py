@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, transaction
 from django.shortcuts import render
 
+from courses.content import locales
 from courses.content.sanitize import plain_text
 from courses.models import CoursePage, LessonPage
 
@@ -33,8 +34,13 @@ def _run_search(query, page):
     the backend cannot parse fails inside a savepoint (the request's transaction survives)."""
     try:
         with transaction.atomic():
-            courses = list(CoursePage.objects.live().public().search(query)[:5])
-            lessons = Paginator(LessonPage.objects.live().public().search(query), 20).get_page(page)
+            # The pages of the tree the learner reads (`courses.content.locales`).
+            locale_id = locales.active_locale_id() or locales.default_locale_id()
+            courses = list(
+                CoursePage.objects.live().public().filter(locale_id=locale_id).search(query)[:5]
+            )
+            lessons = LessonPage.objects.live().public().filter(locale_id=locale_id)
+            lessons = Paginator(lessons.search(query), 20).get_page(page)
             lessons.object_list = list(lessons.object_list)
     except DatabaseError as error:
         logger.warning("Search query refused by the backend: %r (%s)", query, error)

@@ -1,6 +1,7 @@
 """Read-only admin listings of learner records (enrolments)."""
 
 import django_filters
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
@@ -10,7 +11,10 @@ from courses.models import CoursePage, Enrolment, EnrolmentStatus
 
 class EnrolmentFilterSet(WagtailFilterSet):
     course = django_filters.ModelChoiceFilter(
-        queryset=CoursePage.objects.order_by("title"), label=_("Course")
+        queryset=CoursePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).order_by(
+            "title"
+        ),
+        label=_("Course"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),

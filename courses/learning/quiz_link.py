@@ -16,6 +16,17 @@ from django.utils.translation import gettext as _
 from quizzes.services import has_passed
 
 
+def source_lessons(quiz):
+    """The lessons holding the quiz in the default locale: progress, attempt windows and
+    completions belong to them, never to their translations or aliases
+    (`courses.content.locales`)."""
+    from django.conf import settings
+
+    from courses.models import LessonPage
+
+    return LessonPage.objects.filter(quiz=quiz, locale__language_code=settings.LANGUAGE_CODE)
+
+
 def quiz_unavailable_message():
     return _(
         "This lesson's quiz is not available at the moment, so the lesson cannot be completed "
@@ -45,9 +56,9 @@ def quiz_requirement(user, lesson):
 def attempt_window(user, quiz):
     """For quizzes' `QUIZZES_ATTEMPT_WINDOW`: attempts count from the start of the learner's
     latest enrolment cycle in a course holding the quiz (None: not in such a course)."""
-    from courses.models import Enrolment, LessonPage
+    from courses.models import Enrolment
 
-    lesson_paths = list(LessonPage.objects.filter(quiz=quiz).values_list("path", flat=True))
+    lesson_paths = list(source_lessons(quiz).values_list("path", flat=True))
     if not lesson_paths:
         return None
     enrolments = (
@@ -68,9 +79,9 @@ def attempt_window(user, quiz):
 def learner_jurisdiction(user, quiz):
     """For quizzes' `QUIZZES_LEARNER_JURISDICTION`: the jurisdiction code on the learner's
     enrolment in a course holding the quiz (the latest such enrolment), or "" (general)."""
-    from courses.models import Enrolment, LessonPage
+    from courses.models import Enrolment
 
-    lesson_paths = list(LessonPage.objects.filter(quiz=quiz).values_list("path", flat=True))
+    lesson_paths = list(source_lessons(quiz).values_list("path", flat=True))
     if not lesson_paths:
         return ""
     enrolments = (
@@ -89,9 +100,8 @@ def lessons_holding(user, quiz):
     """(lesson, enrolment) for each live lesson holding the quiz in a course the learner is
     enrolled in now."""
     from courses.learning import services as progress
-    from courses.models import LessonPage
 
-    for lesson in LessonPage.objects.live().filter(quiz=quiz):
+    for lesson in source_lessons(quiz).live():
         course = lesson.course
         enrolment = progress.current_enrolment(user, course) if course else None
         if enrolment is not None:
@@ -131,9 +141,8 @@ def lesson_to_continue(user, quiz, attempt, request):
     takes, the lesson named by a safe local `next` first. None when the pass does not count
     for the learner's current cycle."""
     from courses.learning import services as progress
-    from courses.models import LessonPage
 
-    lessons = list(LessonPage.objects.live().filter(quiz=quiz).order_by("path"))
+    lessons = list(source_lessons(quiz).live().order_by("path"))
     next_path = _safe_next_path(request)
     lessons.sort(key=lambda lesson: lesson.get_url(request) != next_path)
     for lesson in lessons:
@@ -156,9 +165,9 @@ def next_step(user, quiz, attempt, request):
 
 def lessons_requiring(quiz):
     """The live lessons that hold this quiz, described for editors ("Course › Lesson")."""
-    from courses.models import CoursePage, LessonPage
+    from courses.models import CoursePage
 
-    lessons = list(LessonPage.objects.live().filter(quiz=quiz).order_by("path"))
+    lessons = list(source_lessons(quiz).live().order_by("path"))
     if not lessons:
         return []
     courses = list(CoursePage.objects.all().only("title", "path", "depth"))

@@ -69,7 +69,7 @@ OUTLINE_CACHE_SECONDS = 60 * 60
 
 def _outline_cache_key(course_id, url_path):
     """Keyed by the course's URL path too, so moving or renaming the course misses the cache."""
-    return f"lantern:outline:v2:{course_id}:{url_path}"
+    return f"lantern:outline:v3:{course_id}:{url_path}"
 
 
 def cached_course_outline(course):
@@ -371,6 +371,7 @@ def completion_summary(user, enrolment):
     """What the course-completion page shows for a completed enrolment: its certificate (or
     the wait for a name), and other courses for the same audiences that the learner does not
     take yet."""
+    from courses.content.locales import default_locale_id
     from courses.models import Certificate, CoursePage
 
     course = enrolment.course
@@ -379,7 +380,7 @@ def completion_summary(user, enrolment):
     other_courses = (
         CoursePage.objects.live()
         .public()
-        .filter(audiences__in=course.audiences.all())
+        .filter(audiences__in=course.audiences.all(), locale_id=default_locale_id())
         .exclude(pk=course.pk)
         .exclude(pk__in=taking)
         .distinct()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from courses.cohorts import services as cohort_services
 from courses.content import page_cache
+from courses.content.locales import in_language, localized, source_page
 from courses.content.sanitize import TooLong, plain_text
 from courses.learning import services as progress
 from courses.learning.completion import unmet_requirements
@@ -30,10 +31,11 @@ REFLECTION_MAX_LENGTH = 5000
 @require_POST
 def save_reflection(request, lesson_id, block_id):
     """Save (or, when emptied, delete) the learner's private answer to a reflection prompt."""
-    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
-    if block_id not in lesson.reflection_block_ids():
+    page = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
+    if block_id not in page.reflection_block_ids():
         raise Http404(_("This lesson has no such reflection prompt."))
-    anchor = f"{lesson.url}#reflection-{block_id}"
+    anchor = f"{page.get_url(request)}#reflection-{block_id}"
+    lesson = source_page(page)
     try:
         text = plain_text(request.POST.get("text", ""), max_length=REFLECTION_MAX_LENGTH)
     except TooLong:
@@ -55,12 +57,20 @@ def save_reflection(request, lesson_id, block_id):
 
 
 def _live_course(course_id):
-    return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    """The course a request names, as its source page (in any language: progress belongs
+    to the source course, `courses.content.locales`)."""
+    return source_page(get_object_or_404(CoursePage.objects.live().public(), pk=course_id))
 
 
 def refuse_on_course(request, course, message, status=403):
     """`refuse` with a link back to the course."""
-    return refuse(request, message, status, link_url=course.url, link_text=_("Back to the course"))
+    return refuse(
+        request,
+        message,
+        status,
+        link_url=localized(course).get_url(request),
+        link_text=_("Back to the course"),
+    )
 
 
 @login_required
@@ -98,7 +108,7 @@ def enrol(request, course_id):
     else:
         messages.info(request, _("Welcome back: you can carry on where you left off."))
     target = enrolment.next_lesson or course
-    return redirect(target.get_url(request))
+    return redirect(localized(target).get_url(request))
 
 
 def _refuse_not_enrolled(request, course):
@@ -137,7 +147,7 @@ def change_jurisdiction(request, course_id):
         request,
         _("Lessons now show guidance for %(name)s. Your progress is kept.") % {"name": chosen.name},
     )
-    return redirect(course.get_url(request) + "#where-you-work")
+    return redirect(localized(course).get_url(request) + "#where-you-work")
 
 
 @login_required
@@ -154,7 +164,7 @@ def finish_course(request, course_id):
         )
     elif enrolment.completed_at is None:
         messages.info(request, _("There are lessons still to complete. Your progress is saved."))
-        return redirect(course.get_url(request))
+        return redirect(localized(course).get_url(request))
     return redirect("courses:course_complete", course.pk)
 
 
@@ -177,7 +187,7 @@ def recertify(request, course_id):
         _("You have started %(course)s again. Your earlier certificate and history are kept.")
         % {"course": course.title},
     )
-    return redirect((enrolment.next_lesson or course).get_url(request))
+    return redirect(localized(enrolment.next_lesson or course).get_url(request))
 
 
 def unenrol(request, course_id):
@@ -203,7 +213,7 @@ def unenrol(request, course_id):
         return redirect("courses:dashboard")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    context = {"course": course, "enrolment": enrolment}
+    context = {"course": localized(course), "enrolment": enrolment}
     return render(request, "courses/learning/unenrol.html", context)
 
 
@@ -211,7 +221,8 @@ def unenrol(request, course_id):
 @require_POST
 def complete_lesson(request, lesson_id):
     """Mark complete and continue: idempotent, refuses what the learner may not do."""
-    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
+    page = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
+    lesson = source_page(page)
     course = lesson.course
     if course is None or not course.live:
         raise Http404(_("This lesson is not part of a published course."))
@@ -236,13 +247,13 @@ def complete_lesson(request, lesson_id):
             )
             % {"wait": progress.describe_wait(wait)},
         )
-        return redirect(lesson.get_url(request))
+        return redirect(page.get_url(request))
     if lesson.id not in completed and course.completion_rule == CompletionRule.LESSONS_AND_QUIZZES:
         unmet = unmet_requirements(request.user, lesson)
         if unmet:
             for message in unmet:
                 messages.error(request, message)
-            return redirect(lesson.get_url(request))
+            return redirect(page.get_url(request))
     result = progress.complete_lesson(enrolment, lesson)
     if result.enrolment.completed_at is not None:
         return redirect("courses:course_complete", course.pk)
@@ -250,19 +261,23 @@ def complete_lesson(request, lesson_id):
         course, result.lessons, progress.completed_lesson_ids(result.enrolment), lesson
     )
     if next_lesson is None:
-        return redirect(course.get_url(request))
-    return redirect(next_lesson.get_url(request))
+        return redirect(localized(course).get_url(request))
+    return redirect(localized(next_lesson).get_url(request))
 
 
 @login_required
 def course_complete(request, course_id):
     """The learner's course-completion page: their certificate and what to do next. Only for
     the learner whose current cycle of the course is complete; a 404 for anyone else."""
-    course = get_object_or_404(CoursePage, pk=course_id)
+    course = source_page(get_object_or_404(CoursePage, pk=course_id))
     enrolment = progress.current_enrolment(request.user, course)
     if enrolment is None or enrolment.completed_at is None:
         raise Http404(_("You have not completed this course."))
     context = progress.completion_summary(request.user, enrolment)
+    # Shown in the learner's language; the records stay with the source course.
+    pages = in_language([course, *context["other_courses"]], CoursePage)
+    context["course"] = pages[course.pk]
+    context["other_courses"] = [pages[other.pk] for other in context["other_courses"]]
     return render(request, "courses/learning/course_complete.html", context)
 
 
@@ -321,6 +336,14 @@ def dashboard(request):
             certificate.course_id not in seen and certificate.course_id not in renewing
         )
         seen.add(certificate.course_id)
+    # The cards link each course and lesson in the learner's language (one query, none in
+    # the default language).
+    pages = in_language(
+        [e.course for e in enrolments] + [e.next_lesson for e in current if e.next_lesson_id]
+    )
+    for enrolment in enrolments:
+        enrolment.course_page = pages[enrolment.course_id]
+        enrolment.next_lesson_page = pages.get(enrolment.next_lesson_id)
     page_cache.find_site(request)  # for the cards' links, without a query
     return render(
         request,

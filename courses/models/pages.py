@@ -19,6 +19,13 @@ from wagtail.search import index
 from courses.content import page_cache
 from courses.content.blocks import LessonBodyBlock, SourceBlock
 from courses.content.language_guard import TerminologyPanel
+from courses.content.locales import (
+    LanguagePrefixMixin,
+    is_source,
+    published_version,
+    source_ids,
+    source_page,
+)
 from courses.models.jurisdictions import (
     GENERAL,
     GENERAL_NAME,
@@ -117,20 +124,49 @@ ROUTE_MODULE_FIELDS = (
     "url_path",
     "live",
     "locale_id",
+    "translation_key",
+    "has_unpublished_changes",
     "content_type_id",
 )
 
 
 class CachedRouteMixin:
     """Pages the course index routes: the view restrictions that came with a cached route
-    are used as they are (`courses.content.page_cache`), else Wagtail reads them."""
+    are used as they are (`courses.content.page_cache`), else read here."""
 
     def get_view_restrictions(self):
+        """A translation or alias is restricted as its source page is, as well as by its own
+        restrictions (a restriction added to an English course holds in every language)."""
         restrictions = page_cache.view_restrictions(self)
-        return super().get_view_restrictions() if restrictions is None else restrictions
+        if restrictions is not None:
+            return restrictions
+        restrictions = super().get_view_restrictions()
+        source = source_page(self)
+        if source is not self:
+            restrictions = (restrictions | Page.get_view_restrictions(source)).distinct()
+        return restrictions
 
 
-class CourseIndexPage(Page):
+def progress_ids(pages):
+    """{page id: the id progress is recorded under} (its source page's), for pages of one
+    tree: no query for source pages (`courses.content.locales`)."""
+    if all(is_source(page) for page in pages):
+        return {page.pk: page.pk for page in pages}
+    return source_ids(pages)
+
+
+def show_next_lesson(enrolment, lessons, to_source):
+    """Point the enrolment's resume link ("continue where you left off", a source lesson) at
+    the same lesson among `lessons` (the tree the learner reads), without a query."""
+    if enrolment is None or not enrolment.next_lesson_id:
+        return
+    for lesson in lessons:
+        if to_source[lesson.pk] == enrolment.next_lesson_id:
+            type(enrolment).next_lesson.field.set_cached_value(enrolment, lesson)
+            return
+
+
+class CourseIndexPage(LanguagePrefixMixin, Page):
     """Lists the published courses. Courses can only be created under it."""
 
     template = "courses/content/course_index_page.html"
@@ -169,6 +205,8 @@ class CourseIndexPage(Page):
                 raise Http404
             pages.append(page)
             parent = page
+        # A translation saved as a draft is shown as last published (`published_version`).
+        pages = [published_version(page) for page in pages]
         page_cache.remember_route(request, [self, *pages])
         return page_cache.link_chain([self, *pages]).route(request, [])
 
@@ -190,7 +228,7 @@ class CompletionRule(models.TextChoices):
     LESSONS_AND_QUIZZES = "lessons_and_quizzes", _("All lessons complete and quizzes passed")
 
 
-class CoursePage(CachedRouteMixin, Page):
+class CoursePage(LanguagePrefixMixin, CachedRouteMixin, Page):
     """A course: modules of lessons, for one or more audiences, leading to a certificate."""
 
     template = "courses/content/course_page.html"
@@ -317,7 +355,17 @@ class CoursePage(CachedRouteMixin, Page):
             ModulePage.objects.child_of(self)
             .live()
             .order_by("path")
-            .only("id", "title", "slug", "path", "depth", "url_path", "live", "locale_id")
+            .only(
+                "id",
+                "title",
+                "slug",
+                "path",
+                "depth",
+                "url_path",
+                "live",
+                "locale_id",
+                "translation_key",
+            )
         )
         lessons = (
             LessonPage.objects.descendant_of(self)
@@ -333,6 +381,7 @@ class CoursePage(CachedRouteMixin, Page):
                 "estimated_minutes",
                 "content_note",
                 "locale_id",
+                "translation_key",
             )
         )
         by_module = {module.path: [] for module in modules}
@@ -365,16 +414,16 @@ class CoursePage(CachedRouteMixin, Page):
         from courses.learning import services as progress
 
         context = super().get_context(request, *args, **kwargs)
+        # Progress belongs to the source course; the outline is this language's.
+        source = source_page(self)
         outline = progress.cached_course_outline(self)
         lessons = [lesson for _, module_lessons in outline for lesson in module_lessons]
-        enrolment = progress.current_enrolment(request.user, self)
-        if enrolment is not None and enrolment.next_lesson_id:
-            # The resume link's lesson, from the outline rather than one more query.
-            by_id = {lesson.pk: lesson for lesson in lessons}
-            if enrolment.next_lesson_id in by_id:
-                enrolment.next_lesson = by_id[enrolment.next_lesson_id]
-        completed = progress.completed_lesson_ids(enrolment)
-        locked = progress.locked_lesson_ids(self, lessons, completed) if enrolment else set()
+        to_source = progress_ids(lessons)
+        enrolment = progress.current_enrolment(request.user, source)
+        show_next_lesson(enrolment, lessons, to_source)
+        completed_sources = progress.completed_lesson_ids(enrolment)
+        completed = {lesson.id for lesson in lessons if to_source[lesson.id] in completed_sources}
+        locked = progress.locked_lesson_ids(source, lessons, completed) if enrolment else set()
         for lesson in lessons:
             lesson.state = (
                 "done"
@@ -394,7 +443,7 @@ class CoursePage(CachedRouteMixin, Page):
         )
         context["lesson_count"] = len(lessons)
         context["enrolment"] = enrolment
-        context.update(self.jurisdiction_context(request, enrolment))
+        context.update(source.jurisdiction_context(request, enrolment))
         context["awaiting_name"] = (
             progress.awaiting_certificate_name(request.user)
             if enrolment and enrolment.completed_at
@@ -404,7 +453,7 @@ class CoursePage(CachedRouteMixin, Page):
         return context
 
 
-class ModulePage(CachedRouteMixin, Page):
+class ModulePage(LanguagePrefixMixin, CachedRouteMixin, Page):
     """A module of a course: an introduction, objectives and its lessons."""
 
     template = "courses/content/module_page.html"
@@ -441,13 +490,18 @@ class ModulePage(CachedRouteMixin, Page):
         context["crumbs"] = [course] if course else []
         lessons = list(LessonPage.objects.child_of(self).live().order_by("path"))
         context["lessons"] = lessons
-        enrolment = progress.current_enrolment(request.user, course) if course else None
+        source = source_page(course)
+        enrolment = progress.current_enrolment(request.user, source) if course else None
         context["enrolment"] = enrolment
         if enrolment is None:
             return context
-        states = progress.lesson_states(enrolment, lessons)
+        enrolment.course = source
+        to_source = progress_ids(lessons)
+        states = progress.lesson_states(
+            enrolment, [Page(id=to_source[item.id]) for item in lessons]
+        )
         for lesson in lessons:
-            lesson.state = states[lesson.id]
+            lesson.state = states[to_source[lesson.id]]
         # The primary action: the first lesson still to do, else the next module or the course.
         context["continue_lesson"] = next(
             (lesson for lesson in lessons if lesson.state in {"todo", "progress"}), None
@@ -464,7 +518,7 @@ class ModulePage(CachedRouteMixin, Page):
         return context
 
 
-class LessonPage(CachedRouteMixin, Page):
+class LessonPage(LanguagePrefixMixin, CachedRouteMixin, Page):
     """A lesson: a body of blocks, an estimate of time, an optional content note, sources."""
 
     template = "courses/content/lesson_page.html"
@@ -611,28 +665,38 @@ class LessonPage(CachedRouteMixin, Page):
         course = self.course
         context["course"] = course
         context["module"] = self.module
+        # What the learner does is recorded against the source lesson and course, whichever
+        # language's page this is (`courses.content.locales`).
+        lesson = source_page(self)
+        source_course = source_page(course)
         previous_lesson = next_lesson = None
-        enrolment = progress.current_enrolment(request.user, course) if course else None
+        enrolment = progress.current_enrolment(request.user, source_course) if course else None
         context["enrolment"] = enrolment
         if enrolment is not None:
-            enrolment.course = course
+            enrolment.course = source_course
         if course is not None:
             siblings, titles = progress.cached_outline(course)
             completed, locked = set(), set()
             if enrolment is not None and self.live:
+                to_source = progress_ids(siblings)
+                show_next_lesson(enrolment, siblings, to_source)
                 rows = progress.lesson_progress_rows(enrolment)
-                row = rows.get(self.id)
+                row = rows.get(lesson.id)
                 progress.record_lesson_opened(
-                    enrolment, self, last_opened_at=row[1] if row else None, has_row=bool(row)
+                    enrolment, lesson, last_opened_at=row[1] if row else None, has_row=bool(row)
                 )
-                completed = {lesson_id for lesson_id, (done, _opened) in rows.items() if done}
-                locked = progress.locked_lesson_ids(course, siblings, completed)
+                completed = {
+                    item.id
+                    for item in siblings
+                    if rows.get(to_source[item.id], (None,))[0] is not None
+                }
+                locked = progress.locked_lesson_ids(source_course, siblings, completed)
                 context["lesson_done"] = self.id in completed
                 context["lesson_locked"] = self.id in locked
                 if not context["lesson_done"]:
-                    context["time_left"] = progress.minimum_time_left(enrolment, self)
+                    context["time_left"] = progress.minimum_time_left(enrolment, lesson)
                     context["time_left_text"] = progress.describe_wait(context["time_left"])
-            ids = [lesson.id for lesson in siblings]
+            ids = [item.id for item in siblings]
             if self.id in ids:
                 position = ids.index(self.id)
                 previous_lesson = siblings[position - 1] if position > 0 else None
@@ -657,18 +721,19 @@ class LessonPage(CachedRouteMixin, Page):
         reflections = {}
         if request.user.is_authenticated and self.id and self.reflection_block_ids():
             reflections = {
-                r.block_id: r for r in Reflection.objects.filter(user=request.user, lesson=self)
+                r.block_id: r for r in Reflection.objects.filter(user=request.user, lesson=lesson)
             }
         context["reflections"] = reflections
-        # A pass counts for the cycle in which the attempt was started.
+        # A pass counts for the cycle in which the attempt was started; attempts belong to
+        # the source lesson's (source) quiz.
         since = enrolment.enrolled_at if enrolment else None
         context["quiz_passed"] = bool(
-            self.quiz_id and has_passed(request.user, self.quiz_id, since=since)
+            lesson.quiz_id and has_passed(request.user, lesson.quiz_id, since=since)
         )
-        context["quiz_unavailable"] = self.quiz_required and (
-            self.quiz is None or not self.quiz.live
+        context["quiz_unavailable"] = lesson.quiz_required and (
+            lesson.quiz is None or not lesson.quiz.live
         )
-        context["lesson_state"] = self.lesson_state(course, context)
+        context["lesson_state"] = lesson.lesson_state(source_course, context)
         context["sources"] = [child.value for child in self.sources]
         context.update(self.jurisdiction_context(request, course, enrolment))
         return context

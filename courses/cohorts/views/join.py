@@ -15,6 +15,7 @@ from courses.cohorts import services as cohorts
 from courses.cohorts.forms import (
     JoinCodeForm,
 )
+from courses.content.locales import in_language_list
 from courses.identity import email_verified
 from courses.models import CohortInvitation, CohortMembership, MembershipSource
 from courses.responses import refuse
@@ -100,7 +101,7 @@ def join(request, code):
     context = {
         "cohort": cohort,
         "organisation": cohort.organisation,
-        "courses": cohort.courses.live().order_by("title"),
+        "courses": in_language_list(cohort.courses.live().order_by("title")),
         "is_member": is_member,
         "join_path": join_path,
         "display_code": codes.format_code(cohort.invite_code),

@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language, get_language_bidi
 
 from courses.cohorts.access import nav_cache_key, nav_can_manage
+from courses.content import locales
 from courses.models import CourseIndexPage
 from lantern.home import admin_link, versioned
 from lantern.home.admin_link import show_admin_link
@@ -19,9 +20,16 @@ def _courses_url_key(request):
 
 
 def _find_courses_url(request):
-    """The first public course index's URL ("" when there is none)."""
-    index = CourseIndexPage.objects.live().public().order_by("path").first()
-    return index.get_url(request) if index else ""
+    """The first public course index's URL, its translation's in the learner's language
+    ("" when there is none)."""
+    index = (
+        CourseIndexPage.objects.live()
+        .public()
+        .filter(locale__language_code=settings.LANGUAGE_CODE)
+        .order_by("path")
+        .first()
+    )
+    return locales.localized(index).get_url(request) if index else ""
 
 
 class _Header:

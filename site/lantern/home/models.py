@@ -3,6 +3,8 @@ from wagtail import blocks
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from courses.content.locales import LanguagePrefixMixin
+
 
 class AudienceCardBlock(blocks.StructBlock):
     """A card that speaks to one audience and links to its training."""
@@ -18,7 +20,7 @@ class AudienceCardBlock(blocks.StructBlock):
         label = _("Audience card")
 
 
-class HomePage(Page):
+class HomePage(LanguagePrefixMixin, Page):
     """The site's front page: what Lantern is and a way in for each audience."""
 
     intro = RichTextField(

@@ -212,10 +212,12 @@ LANGUAGES = [
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Page content is not translated yet: WAGTAIL_I18N_ENABLED stays off until wagtail-localize
-# comes in (docs/translation.md, "Part 2"). With it on, Wagtail links each page in its own
-# locale's language, so an English page linked from /es/ would drop the learner back into the
-# English interface.
+# Page content in the same languages (wagtail-localize, docs/translation.md "Part 2"): a
+# language's pages come from its Locale's tree (translations, or aliases of the English pages
+# until they are translated). A language without a Locale serves the English pages under its
+# own prefix, with its own interface (`courses.content.locales`).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from courses.certificates.services import issue_earned_certificates
+from courses.content import locales
 from courses.identity import email_verified
 
 from .forms import DeleteAccountForm, ProfileForm
@@ -83,12 +84,19 @@ def set_language(request):
     their account, for emails and the page after sign-in.
 
     The switcher's address has no language prefix, so the page it came from (`next`) is read
-    in that page's own language: /es/learning/ becomes /fr/learning/, not left as it was."""
+    in that page's own language: /es/learning/ becomes /fr/learning/, not left as it was. A
+    Wagtail page goes to its translation (or alias) in the chosen language, whose address may
+    differ (`courses.content.locales.same_page_in`)."""
     next_path = urlsplit(request.POST.get("next", "")).path
     page_language = translation.get_language_from_path(next_path) or settings.LANGUAGE_CODE
     with translation.override(page_language):
         response = i18n.set_language(request)
     language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if response.status_code == 302 and language in dict(settings.LANGUAGES) and next_path:
+        # A page's translation may have other slugs: go to the same page in that language.
+        target = locales.same_page_in(request, next_path, page_language, language)
+        if target:
+            response["Location"] = target
     user = request.user
     if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
         user.language = language

@@ -112,3 +112,19 @@ class TestQueriesTheSearchCannotRead:
         response = client.get(reverse("courses:search"), {"q": "lesson"})
         assert response.status_code == 400
         assert b"Your search could not be understood" in response.content
+
+
+class TestSearchInSpanish:
+    def test_each_language_finds_the_pages_of_its_own_tree(self, client, spanish, course):
+        from wagtail_localize.models import LocaleSynchronization
+
+        course_page, lessons = course
+        LocaleSynchronization.objects.create(locale=spanish, sync_from=factories.default_locale())
+        english_url = lessons[0].url
+        spanish_url = lessons[0].get_translation(spanish).url
+        html = client.get("/es/search/", {"q": "Lesson 1.1"}).content.decode()
+        assert f'href="{spanish_url}"' in html
+        assert f'href="{english_url}"' not in html
+        html = client.get("/search/", {"q": "Lesson 1.1"}).content.decode()
+        assert html.count(f'href="{english_url}"') == 1
+        assert f'href="{spanish_url}"' not in html
