@@ -220,6 +220,11 @@ def connect():
         signal.connect(
             forget_locales, sender=Locale, dispatch_uid=f"courses_locales_{signal is post_save}"
         )
+    from django.core.signals import request_started
+
+    from courses.content import locales
+
+    request_started.connect(locales.forget_memo, dispatch_uid="courses_locales_request")
     cohort_summary_cache.connect()
     for model in (ModulePage, LessonPage):
         name = model.__name__.lower()

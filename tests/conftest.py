@@ -69,9 +69,13 @@ def clear_cache():
     """Rate-limit counters live in the cache: every test starts with none."""
     from django.core.cache import cache
 
+    from courses.content import locales
+
     cache.clear()
+    locales.forget_memo()
     yield
     cache.clear()
+    locales.forget_memo()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,9 @@ Which locales exist is cached (forgotten when a Locale is saved or deleted), so 
 mapping costs a query for pages in the default locale, nor do links in the default language.
 """
 
+import threading
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -26,21 +29,40 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
 LOCALES_KEY = "lantern:locales"
+# Read from the shared cache at most once per request (and, outside requests, once every few
+# seconds): pages call `is_source` and friends once per lesson of an outline.
+_MEMO_SECONDS = 5
+_memo = threading.local()
 
 
 def locale_ids():
     """{language code: Locale id} of the locales that exist (from the cache)."""
+    memo = getattr(_memo, "value", None)
+    if memo is not None and time.monotonic() - memo[0] < _MEMO_SECONDS:
+        return memo[1]
     ids = cache.get(LOCALES_KEY)
     if ids is None:
         ids = dict(Locale.objects.values_list("language_code", "pk"))
         cache.set(LOCALES_KEY, ids, None)
+    _memo.value = (time.monotonic(), ids)
     return ids
+
+
+def forget_memo(**kwargs):
+    """A new request reads the locales afresh (connected to `request_started`)."""
+    _memo.value = None
 
 
 def forget_locales():
     """A Locale was added, changed or deleted (now, and again after the commit)."""
+    _memo.value = None
     cache.delete(LOCALES_KEY)
-    transaction.on_commit(lambda: cache.delete(LOCALES_KEY))
+
+    def after_commit():
+        _memo.value = None
+        cache.delete(LOCALES_KEY)
+
+    transaction.on_commit(after_commit)
 
 
 def is_default_language(language=None):
