@@ -106,24 +106,12 @@ def _course_summary(certificate):
     """The course's summary in the certificate's language: its live translation's, the
     source's for a certificate in the source's language, else "" (the description is then a
     sentence in the certificate's language, rather than a summary in another)."""
-    from courses.certificates.services import certificate_content_language
-    from courses.models import CoursePage
-    from courses.models.translations import content_language
+    from courses.certificates.services import course_words
 
     course = certificate.course
     if course is None:
         return ""
-    code = certificate_content_language(certificate.language)
-    if code == content_language():
-        return course.summary
-    translated = (
-        CoursePage.objects.live()
-        .filter(translation_key=course.translation_key, locale__language_code=code)
-        .exclude(pk=course.pk)
-        .values_list("summary", flat=True)
-        .first()
-    )
-    return translated or ""
+    return course_words(course, certificate.language, "summary") or ""
 
 
 def build_credential(certificate, base_url=None, *, issuer=None, email=None):

@@ -61,20 +61,24 @@ def jurisdiction_name(enrolment, language=None):
     return jurisdiction.name
 
 
-def course_title(course, language):
-    """The course's title in `language`: its live translation's (found by translation key
-    and locale), else the course's own."""
+def course_words(course, language, field):
+    """A field of the course in `language`: the course's own in the source's language, else
+    its live translation's (found by translation key and locale), else None."""
     code = certificate_content_language(language)
     if code == content_language():
-        return course.title
-    translated = (
+        return getattr(course, field)
+    return (
         CoursePage.objects.live()
         .filter(translation_key=course.translation_key, locale__language_code=code)
         .exclude(pk=course.pk)
-        .values_list("title", flat=True)
+        .values_list(field, flat=True)
         .first()
     )
-    return translated or course.title
+
+
+def course_title(course, language):
+    """The course's title in `language`, else the course's own."""
+    return course_words(course, language, "title") or course.title
 
 
 def issue_certificate(enrolment):
