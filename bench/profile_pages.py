@@ -45,6 +45,10 @@ def parse_args(argv):
     )
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
     parser.add_argument("--timed", type=int, default=20, help="timed requests per page (20)")
+    parser.add_argument("--dump", help="write each page's profile to DIR/<page>.pstats")
+    parser.add_argument(
+        "--callers", action="append", default=[], help="print who calls functions matching this"
+    )
     return parser.parse_args(argv)
 
 
@@ -111,6 +115,13 @@ def profile(pages, cookies, args):
         client.get(path)
         profiler.disable()
         stats = pstats.Stats(profiler)
+        if args.dump:
+            slug = "".join(c if c.isalnum() else "-" for c in name).strip("-")
+            Path(args.dump).mkdir(parents=True, exist_ok=True)
+            stats.dump_stats(str(Path(args.dump) / f"{slug}.pstats"))
+        for pattern in args.callers:
+            print(f"\n=== {name}: callers of {pattern}")
+            stats.sort_stats("ncalls").print_callers(pattern)
         times = []
         for _ in range(args.timed):
             start = time.perf_counter()

@@ -225,6 +225,7 @@ def connect():
     from courses.content import locales
 
     request_started.connect(locales.forget_memo, dispatch_uid="courses_locales_request")
+    request_started.connect(page_cache.start_request, dispatch_uid="courses_page_cache_request")
     cohort_summary_cache.connect()
     for model in (ModulePage, LessonPage):
         name = model.__name__.lower()

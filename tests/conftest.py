@@ -69,13 +69,15 @@ def clear_cache():
     """Rate-limit counters live in the cache: every test starts with none."""
     from django.core.cache import cache
 
-    from courses.content import locales
+    from courses.content import locales, page_cache
 
     cache.clear()
     locales.forget_memo()
+    page_cache.forget_local()
     yield
     cache.clear()
     locales.forget_memo()
+    page_cache.forget_local()
 
 
 @pytest.fixture(autouse=True)

@@ -48,6 +48,19 @@ def locale_ids():
     return ids
 
 
+def wants_read():
+    """Whether the next `locale_ids()` would read the shared cache (so a round trip made
+    anyway may bring them: `courses.content.page_cache`)."""
+    memo = getattr(_memo, "value", None)
+    return memo is None or time.monotonic() - memo[0] >= _MEMO_SECONDS
+
+
+def remember(ids):
+    """The locales, as read from the shared cache by someone else (None: not there)."""
+    if ids is not None:
+        _memo.value = (time.monotonic(), ids)
+
+
 def forget_memo(**kwargs):
     """A new request reads the locales afresh (connected to `request_started`)."""
     _memo.value = None

@@ -8,6 +8,15 @@ ignored: nothing is forgotten page by page, and a change the receivers cannot pl
 in a lesson to a page that moved) is covered too. These changes are rare next to page views.
 The token is read in the same round trip as the entry it stamps.
 
+A request reads the token once, with the first entry it looks up (its route, or its site),
+and that same round trip brings what else the request will need from the cache: the locales
+(`courses.content.locales`), the site root paths Wagtail builds links from (kept here under
+the token too), and any keys the host site asks for (`request._lantern_prefetch`, read by
+`prefetched`). Entries stamped with the token are also kept in this process
+(`local_get`, `local_set`: the outline, lesson bodies, jurisdictions), and used while the
+request's token is the one they were kept under, so a request that finds its route pays one
+round trip in all. They are kept pickled, so no two requests share an object.
+
 Only the course tree is cached: a path the course index routed (course, module or lesson,
 every page on the way live). Anything else goes to Wagtail's own routing. The view
 restrictions on the page and its ancestors are cached with the route (a restriction saved,
@@ -22,7 +31,10 @@ language.
 """
 
 import hashlib
+import pickle
+import threading
 import uuid
+from collections import OrderedDict
 
 from django.apps import apps
 from django.core.cache import cache
@@ -33,10 +45,19 @@ from django.utils.translation import get_language
 from wagtail.fields import StreamField
 from wagtail.models import Site
 from wagtail.models.pages import RouteResult
+from wagtail.models.sites import SiteRootPath
 
 GENERATION_KEY = "lantern:pages:generation"
+ROOT_PATHS_KEY = "lantern:site-root-paths"
 RESTRICTIONS = "_lantern_view_restrictions"
 CACHE_SECONDS = 60 * 60
+# Entries kept in this process (least recently used dropped first).
+LOCAL_ENTRIES = 512
+
+# This thread's request: the generation token it read (cleared when a request starts).
+_request = threading.local()
+_local = OrderedDict()
+_local_lock = threading.Lock()
 
 # URL path prefixes (relative to the site root) under which a course index routed pages, in
 # this process: only paths under one of them are looked up in the cache, so other pages pay
@@ -53,22 +74,117 @@ def bump_generation():
 
     def bump():
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        # What this request kept in the process was kept under the old token.
+        _request.__dict__.pop("generation", None)
 
     bump()
     transaction.on_commit(bump)
 
 
-def _read(key):
+def start_request(**kwargs):
+    """A request starts: it reads the generation token afresh (`request_started`)."""
+    _request.__dict__.clear()
+
+
+def forget_local():
+    """Drop every entry kept in this process (tests)."""
+    _request.__dict__.clear()
+    with _local_lock:
+        _local.clear()
+
+
+def local_get(key):
+    """A value kept in this process by `local_set`, if it was kept under the generation
+    token this request read; else None (also outside a request that read the token)."""
+    generation = _request.__dict__.get("generation")
+    if generation is None:
+        return None
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is None or entry[0] != generation:
+            return None
+        _local.move_to_end(key)
+    return pickle.loads(entry[1])  # noqa: S301 (pickled by this process)
+
+
+def local_set(key, value):
+    """Keep `value` in this process under the token this request read (nothing when it read
+    none). Only for values that every change to them draws a new token for."""
+    generation = _request.__dict__.get("generation")
+    if generation is None:
+        return
+    entry = (generation, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    with _local_lock:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def _also_read(request):
+    """The keys to read with the request's first entry: those not read yet."""
+    from courses.content import locales
+
+    keys = []
+    if locales.wants_read():
+        keys.append(locales.LOCALES_KEY)
+    if request is not None:
+        if not hasattr(request, "_wagtail_cached_site_root_paths"):
+            keys.append(ROOT_PATHS_KEY)
+        wanted = getattr(request, "_lantern_prefetch", None)
+        if wanted is not None and not hasattr(request, "_lantern_prefetched"):
+            request._lantern_prefetch_keys = list(wanted(request))
+            keys += request._lantern_prefetch_keys
+    return keys
+
+
+def _take(request, found, keys, generation):
+    """Hand out what `_also_read` asked for."""
+    from courses.content import locales
+
+    if locales.LOCALES_KEY in keys:
+        locales.remember(found.get(locales.LOCALES_KEY))
+    if request is None:
+        return
+    if ROOT_PATHS_KEY in keys:
+        entry = found.get(ROOT_PATHS_KEY)
+        if entry is not None and entry[0] == generation:
+            request._wagtail_cached_site_root_paths = [SiteRootPath(*path) for path in entry[1]]
+        else:
+            paths = Site.get_site_root_paths()
+            request._wagtail_cached_site_root_paths = paths
+            if generation is not None:
+                entry = (generation, [tuple(path) for path in paths])
+                cache.set(ROOT_PATHS_KEY, entry, CACHE_SECONDS)
+    wanted = getattr(request, "_lantern_prefetch_keys", None)
+    if wanted is not None and not hasattr(request, "_lantern_prefetched"):
+        request._lantern_prefetched = {key: found[key] for key in wanted if key in found}
+
+
+def prefetched(request, keys):
+    """What the request's first cache round trip found at `keys` (as `cache.get_many`), or
+    None when they were not all asked for (`request._lantern_prefetch`)."""
+    found = getattr(request, "_lantern_prefetched", None)
+    if found is None or not set(keys) <= set(request._lantern_prefetch_keys):
+        return None
+    return {key: found[key] for key in keys if key in found}
+
+
+def _read(key, request=None):
     """(entry, generation) in one round trip; entry is None unless stamped with the current
-    generation. A missing token is drawn afresh."""
-    found = cache.get_many([key, GENERATION_KEY])
+    generation. A missing token is drawn afresh. The round trip also brings what the
+    request has not read yet (`_also_read`)."""
+    extra = _also_read(request)
+    found = cache.get_many([key, GENERATION_KEY, *extra])
     generation = found.get(GENERATION_KEY)
+    entry = found.get(key)
     if generation is None:
         generation = uuid.uuid4().hex
         if not cache.add(GENERATION_KEY, generation, None):
             generation = cache.get(GENERATION_KEY)
-        return None, generation
-    entry = found.get(key)
+        entry = None
+    _request.generation = generation
+    _take(request, found, extra, generation)
     if entry is None or entry[0] != generation:
         return None, generation
     return entry[1], generation
@@ -154,7 +270,7 @@ def cached_route(request, path):
         key = _route_key(request, path)
     except Exception:  # noqa: BLE001 (a bad Host header: Wagtail's routing answers it)
         return None
-    value, generation = _read(key)
+    value, generation = _read(key, request)
     request._lantern_route_generation = generation
     if value is None:
         return None
@@ -173,7 +289,7 @@ def find_site(request):
         key = _key("site", request.get_host(), request.get_port())
     except Exception:  # noqa: BLE001 (a bad Host header: Wagtail answers it)
         return Site.find_for_request(request)
-    site, generation = _read(key)
+    site, generation = _read(key, request)
     if site is None:
         site = Site.find_for_request(request)
         cache.set(key, (generation, site), CACHE_SECONDS)
@@ -246,7 +362,11 @@ def render_lesson_body(page, context):
         flat = context.flatten()
         return mark_safe("".join(str(child.render_as_block(context=flat)) for child in page.body))  # noqa: S308
     key = _body_key(page, context)
-    parts, generation = _read(key)
+    parts = local_get(key)
+    if parts is None:
+        parts, generation = _read(key)
+        if parts is not None:
+            local_set(key, parts)
     if parts is None:
         shared = {name: context[name] for name in CACHED_CONTEXT if name in context}
         parts = [
@@ -256,6 +376,7 @@ def render_lesson_body(page, context):
             for child in page.body
         ]
         cache.set(key, (generation, parts), CACHE_SECONDS)
+        local_set(key, parts)
     if None in parts:
         flat = context.flatten()
         children = list(page.body)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
 
+from courses.content import page_cache
 from courses.models import CohortMembership, Enrolment, LessonPage, LessonProgress, ModulePage
 from courses.models import jurisdictions as where
 from courses.signals import (
@@ -77,10 +78,16 @@ def cached_course_outline(course):
     the cache; publishing, unpublishing, moving or deleting a module or lesson forgets it (see
     `forget_outline`)."""
     key = _outline_cache_key(course.pk, course.url_path)
+    # Kept in the process too, while no page has changed (every change that forgets an
+    # outline also draws a new page-cache token).
+    outline = page_cache.local_get(key)
+    if outline is not None:
+        return outline
     outline = cache.get(key)
     if outline is None:
         outline = course.get_outline()
         cache.set(key, outline, OUTLINE_CACHE_SECONDS)
+    page_cache.local_set(key, outline)
     return outline
 
 

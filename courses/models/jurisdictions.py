@@ -145,8 +145,16 @@ def forget():
 def all_jurisdictions():
     """Every jurisdiction by code (general always present), in the active language: the
     source rows, with a translation's name and note where one exists. From the cache."""
+    from courses.content import page_cache
+
     language, default = active_language()
-    key = f"lantern:jurisdictions:all:{language}:{_version()}"
+    # Kept in the process while the page-cache token stands: a jurisdiction change draws a
+    # new one (`courses.signal_handlers.forget_jurisdictions`).
+    local_key = f"lantern:jurisdictions:all:{language}"
+    found = page_cache.local_get(local_key)
+    if found is not None:
+        return found
+    key = f"{local_key}:{_version()}"
     found = cache.get(key)
     if found is None:
         sources = list(Jurisdiction.objects.sources())
@@ -162,6 +170,7 @@ def all_jurisdictions():
             found[jurisdiction.code] = choice
         found.setdefault(GENERAL, GENERAL_CHOICE)
         cache.set(key, found, CACHE_SECONDS)
+    page_cache.local_set(local_key, found)
     return found
 
 
@@ -169,11 +178,14 @@ def course_choices(course):
     """What a learner of this course may pick: general first, then the course's own
     jurisdictions, in the active language. Just general for a course that offers none
     (learners are not asked)."""
+    from courses.content import page_cache
+
     language, _default = active_language()
-    key = (
-        f"lantern:jurisdictions:course:{course.pk}:{course.live_revision_id}:{language}:"
-        f"{_version()}"
-    )
+    local_key = f"lantern:jurisdictions:course:{course.pk}:{course.live_revision_id}:{language}"
+    found = page_cache.local_get(local_key)
+    if found is not None:
+        return found
+    key = f"{local_key}:{_version()}"
     found = cache.get(key)
     if found is None:
         everything = all_jurisdictions()
@@ -184,6 +196,7 @@ def course_choices(course):
         )
         found = [everything[GENERAL]] + [everything[code] for code in codes if code in everything]
         cache.set(key, found, CACHE_SECONDS)
+    page_cache.local_set(local_key, found)
     return found
 
 

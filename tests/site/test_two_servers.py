@@ -281,3 +281,45 @@ def test_redis_queue_backend_runs_tasks_in_an_rq_worker(deployment):
         assert "To: rq@example.org" in mail
     finally:
         processes.stop_all_but(deployment["servers"])
+
+
+FIND_LESSON = """
+from courses.models import LessonPage
+lesson = LessonPage.objects.live().order_by("path").first()
+print(lesson.pk, lesson.get_parent().get_parent().url, lesson.url, sep="\\n")
+"""
+RENAME_LESSON = """
+from courses.models import LessonPage
+lesson = LessonPage.objects.get(pk={pk})
+lesson.title = "Recognising coercion, revised"
+lesson.save_revision().publish()
+"""
+WITHDRAW_LESSON = """
+from courses.models import LessonPage
+LessonPage.objects.get(pk={pk}).unpublish()
+"""
+
+
+def test_an_edited_or_withdrawn_lesson_changes_on_both_servers_at_once(deployment):
+    """Each server keeps course outlines and lesson bodies in its own memory, under the token
+    the servers share in Redis. A lesson renamed, then withdrawn, elsewhere (here by a
+    separate process, as an editor on another server or a management command would) shows
+    renamed, then is gone, on both servers' next pages."""
+    a, b = deployment["servers"]
+    env = deployment["env"]
+    pk, course_url, lesson_url = manage(env, "shell", "-c", FIND_LESSON).split()[-3:]
+    browser = Browser(forwarded_for="198.51.100.60")
+    for port in (a, b):
+        for _ in range(3):  # routed, then kept: from then on served from memory
+            assert "Lesson 1.1" in browser.get(port, course_url).text
+            assert "Lesson 1.1" in browser.get(port, lesson_url).text
+    manage(env, "shell", "-c", RENAME_LESSON.format(pk=pk))
+    for port in (a, b):
+        course_page = browser.get(port, course_url).text
+        assert "Recognising coercion, revised" in course_page
+        assert "Lesson 1.1" not in course_page
+        assert "Recognising coercion, revised" in browser.get(port, lesson_url).text
+    manage(env, "shell", "-c", WITHDRAW_LESSON.format(pk=pk))
+    for port in (a, b):
+        assert "Recognising coercion" not in browser.get(port, course_url).text
+        assert browser.get(port, lesson_url).status == 404

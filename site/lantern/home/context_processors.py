@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import get_language, get_language_bidi
 
 from courses.cohorts.access import nav_cache_key, nav_can_manage
-from courses.content import locales
+from courses.content import locales, page_cache
 from courses.models import CourseIndexPage
 from lantern.home import admin_link, versioned
 from lantern.home.admin_link import show_admin_link
@@ -47,8 +47,7 @@ class _Header:
     def signed_in(self):
         return self.user is not None and self.user.is_authenticated
 
-    @cached_property
-    def found(self):
+    def keys(self):
         keys = [COURSES_URL_VERSION_KEY, _courses_url_key(self.request)]
         if self.signed_in:
             keys += [
@@ -56,7 +55,13 @@ class _Header:
                 admin_link.flag_key(self.user.pk),
                 nav_cache_key(self.user.pk),
             ]
-        return cache.get_many(keys)
+        return keys
+
+    @cached_property
+    def found(self):
+        keys = self.keys()
+        found = page_cache.prefetched(self.request, keys)
+        return found if found is not None else cache.get_many(keys)
 
     def courses_url(self):
         key = _courses_url_key(self.request)
@@ -81,6 +86,11 @@ class _Header:
             return False
         value = self.found.get(nav_cache_key(self.user.pk))
         return bool(value) if value is not None else nav_can_manage(self.user)
+
+
+def header_keys(request):
+    """The header's cache keys, for `HeaderPrefetchMiddleware`."""
+    return _Header(request).keys()
 
 
 def forget_courses_url(**kwargs):

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "lantern.users.middleware.IdleSessionMiddleware",
     "lantern.users.middleware.RequireTwoFactorMiddleware",
+    # After the user and the language: the header's cached values come with the page's.
+    "lantern.home.middleware.HeaderPrefetchMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lantern.security.LanternCSPMiddleware",
     "lantern.security.PermissionsPolicyMiddleware",

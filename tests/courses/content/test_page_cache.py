@@ -309,3 +309,92 @@ class TestCachedLessonBodies:
         assert Reflection.objects.get(user=other).text == "Their own answer"
         html = Client().get(lesson.url).content.decode()
         assert "My private worry" not in html and "Log in</a> to write" in html
+
+
+class CacheRoundTrips:
+    """Counts calls to the shared cache (each one a round trip to Redis in production)."""
+
+    METHODS = ("get", "get_many", "set", "set_many", "add", "delete", "delete_many", "incr")
+
+    def __init__(self, monkeypatch):
+        from django.core.cache import caches
+
+        self.calls = []
+        self.depth = 0
+        backend = caches["default"]
+        for name in self.METHODS:
+            original = getattr(backend, name)
+
+            def counted(*args, _name=name, _original=original, **kwargs):
+                if not self.depth:  # not the backend's own calls (get_many calls get)
+                    self.calls.append((_name, args[0] if args else None))
+                self.depth += 1
+                try:
+                    return _original(*args, **kwargs)
+                finally:
+                    self.depth -= 1
+
+            monkeypatch.setattr(backend, name, counted)
+
+
+class TestOneRoundTrip:
+    """A warm page reads everything it needs from the shared cache at once: its route (or
+    site), the page-cache token, the locales, the site root paths and the header's values;
+    the outline, lesson bodies and jurisdictions are kept in the process under that token."""
+
+    @pytest.mark.parametrize("which", ["lesson", "course", "dashboard"])
+    def test_a_warm_learner_page_makes_one_round_trip(self, client, duties, learner, which):
+        course, lesson = duties
+        enrolment, _ = progress.enrol(learner, course)
+        progress.set_jurisdiction(enrolment, progress.choice_for_code(course, "us"))
+        client.force_login(learner)
+        url = {"lesson": lesson.url, "course": course.url}.get(which, reverse("courses:dashboard"))
+        warm(client, url)
+        before = client.get(url).content.decode()
+        from pytest import MonkeyPatch
+
+        with MonkeyPatch.context() as patch:
+            counter = CacheRoundTrips(patch)
+            after = client.get(url).content.decode()
+        assert [name for name, _key in counter.calls] == ["get_many"], counter.calls
+        strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+        assert strip.sub("", after) == strip.sub("", before)
+        assert "Lesson one" in after
+
+    def test_a_change_announced_by_another_server_is_read_afresh(self, client, signed_in):
+        """Another app server's change reaches this one only as a new token in the shared
+        cache (its signals ran there): what this process kept under the old token is not
+        used. Here the change is made behind this process's signals, and the token drawn
+        as the other server would."""
+        import uuid
+
+        from django.core.cache import cache
+
+        from courses.content import page_cache
+
+        course, lessons = signed_in
+        warm(client, course.url, lessons[0].url)
+        assert "Lesson 1.1" in client.get(course.url).content.decode()
+        LessonPage.objects.filter(pk=lessons[0].pk).update(title="Spotting coercion")
+        # Without the token nothing says the outline changed: the kept copy is served.
+        assert "Spotting coercion" not in client.get(course.url).content.decode()
+        cache.delete(progress._outline_cache_key(course.pk, course.url_path))
+        cache.set(page_cache.GENERATION_KEY, uuid.uuid4().hex, None)
+        html = client.get(course.url).content.decode()
+        assert "Spotting coercion" in html and "Lesson 1.1" not in html
+
+    def test_header_values_read_with_the_page_are_each_users_own(
+        self, client, course, learner, make_user
+    ):
+        from django.contrib.auth.models import Group, Permission
+
+        course_page, lessons = course
+        editor = make_user("editor@example.org")
+        editors = Group.objects.create(name="Round-trip editors")
+        editors.permissions.add(Permission.objects.get(codename="access_admin"))
+        editor.groups.add(editors)
+        for user, admin in ((editor, True), (learner, False), (editor, True)):
+            client.force_login(user)
+            warm(client, lessons[0].url)
+            html = client.get(lessons[0].url).content.decode()
+            assert (f'href="{reverse("wagtailadmin_home")}"' in html) is admin
