@@ -226,6 +226,9 @@ def connect():
 
     request_started.connect(locales.forget_memo, dispatch_uid="courses_locales_request")
     request_started.connect(page_cache.start_request, dispatch_uid="courses_page_cache_request")
+    from django.test.signals import setting_changed
+
+    setting_changed.connect(locales.forget_serve_roots, dispatch_uid="courses_serve_roots")
     cohort_summary_cache.connect()
     for model in (ModulePage, LessonPage):
         name = model.__name__.lower()

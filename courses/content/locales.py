@@ -18,14 +18,18 @@ Which locales exist is cached (forgotten when a Locale is saved or deleted), so 
 mapping costs a query for pages in the default locale, nor do links in the default language.
 """
 
+import re
 import threading
 import time
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
-from wagtail.coreutils import get_supported_content_language_variant
+from django.utils.http import RFC3986_SUBDELIMS
+from wagtail.coreutils import WAGTAIL_APPEND_SLASH, get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
 LOCALES_KEY = "lantern:locales"
@@ -252,12 +256,73 @@ def same_page_in(request, path, from_language, to_language):
         return target.get_url(request)
 
 
+# Wagtail's page-serving URL pattern (wagtail.urls), for the paths `_page_path` may build.
+_SERVE_PATH = re.compile(r"^((?:[\w\-]+/)*)$" if WAGTAIL_APPEND_SLASH else r"^([\w\-/]*)$")
+_serve_roots = {}
+
+
+def _serve_root(language_code):
+    """`reverse("wagtail_serve", args=("",))` in this language: the site root's address, with
+    the language's prefix (remembered per URLconf and script prefix)."""
+    key = (language_code, get_urlconf(), get_script_prefix())
+    root = _serve_roots.get(key)
+    if root is None:
+        with translation.override(language_code):
+            root = reverse("wagtail_serve", args=("",))
+        _serve_roots[key] = root
+    return root
+
+
+def forget_serve_roots(setting=None, **kwargs):
+    """The URLconf or the languages changed (`setting_changed`, in tests)."""
+    if setting in (None, "ROOT_URLCONF", "LANGUAGE_CODE", "LANGUAGES", "WAGTAIL_I18N_ENABLED"):
+        _serve_roots.clear()
+
+
+def _page_path(url_path, root_path, language_code):
+    """What `reverse("wagtail_serve", args=(url_path below root_path,))` gives in this
+    language, without reversing: the root's address and the rest of the path, quoted as
+    `reverse` quotes it. None for a path the pattern would not take (`reverse` decides)."""
+    rest = url_path[len(root_path) :]
+    if not url_path.startswith(root_path) or not _SERVE_PATH.match(rest):
+        return None
+    path = _serve_root(language_code) + quote(rest, safe=RFC3986_SUBDELIMS + "/~:@")
+    if not WAGTAIL_APPEND_SLASH and path != "/":
+        path = path.rstrip("/")
+    return path
+
+
 class LanguagePrefixMixin:
     """A page linked in a language that has no Locale keeps that language's prefix: the
     default locale's page is served there (Wagtail would link it in the default language,
-    and the learner would drop out of their interface language)."""
+    and the learner would drop out of their interface language).
+
+    Links are worked out as Wagtail's `Page.get_url_parts` does, without a `reverse()` and a
+    language switch per link (a page lists many): `_wagtail_url_parts` is the long way, used
+    when a page belongs to more than one site or its path is one the shortcut cannot place,
+    and the tests check that both give the same."""
 
     def get_url_parts(self, request=None):
+        if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            return self._wagtail_url_parts(request)
+        possible_sites = self._get_relevant_site_root_paths(request)
+        if not possible_sites:
+            return None
+        site_id, root_path, root_url, language_code = possible_sites[0]
+        if any(values[0] != site_id for values in possible_sites):
+            return self._wagtail_url_parts(request)
+        language = translation.get_language()
+        active = content_language(language)
+        if active is not None and active == language_code:
+            language_code = language  # a variant of the page's language (Wagtail's rule)
+        elif language and not is_default_language(language) and active not in locale_ids():
+            language_code = language  # no Locale: the default locale's pages, its prefix
+        page_path = _page_path(self.url_path, root_path, language_code)
+        if page_path is None:
+            return self._wagtail_url_parts(request)
+        return site_id, root_url, page_path
+
+    def _wagtail_url_parts(self, request=None):
         parts = super().get_url_parts(request)
         if parts is None or parts[2] is None:
             return parts
@@ -266,7 +331,6 @@ class LanguagePrefixMixin:
             return parts
         if content_language(language) in locale_ids():
             return parts
-        from django.urls import reverse
 
         site_id, root_url, _path = parts
         root_path = next(

@@ -327,3 +327,44 @@ class TestSpanishQueryCounts:
             response = client.get(address)
         assert response.content.decode().count("Lesson 1.") >= 10
         assert CoursePage.objects.filter(locale=es).count() == 1
+
+
+class TestLinksWithoutReverse:
+    """Pages work out their links without Wagtail's `reverse()` per link: for every page of a
+    course, in each language (the default, Spanish with its Locale, French without one), with
+    and without a request, the address is the one Wagtail's own way gives."""
+
+    @pytest.mark.parametrize("language", ["en-gb", "es", "fr"])
+    def test_every_link_is_the_one_wagtail_gives(self, rf, es, course, translate, language):
+        from courses.models import CourseIndexPage, ModulePage
+
+        course_page, lessons = course
+        translate(lessons[0], es)  # one real translation beside the aliases
+        pages = [
+            *CourseIndexPage.objects.all(),
+            *CoursePage.objects.all(),
+            *ModulePage.objects.all(),
+            *LessonPage.objects.all(),
+        ]
+        assert len({page.locale_id for page in pages}) == 2
+        request = rf.get("/")
+        with translation.override(language):
+            for page in pages:
+                for on in (None, request):
+                    expected = page._wagtail_url_parts(on)
+                    assert page.get_url_parts(on) == expected, (page.url_path, language)
+                    assert expected[2].startswith("/")
+            links = {page.pk: page.get_url() for page in pages}
+        # The English pages: in French (no Locale) they keep the French prefix.
+        english = [links[page.pk] for page in pages if page.locale_id == course_page.locale_id]
+        prefix = {"en-gb": "/courses/", "es": "/courses/", "fr": "/fr/courses/"}[language]
+        assert all(link.startswith(prefix) for link in english), english
+        if language != "fr":
+            spanish = [links[page.pk] for page in pages if page.locale_id == es.pk]
+            assert all(link.startswith("/es/courses/") for link in spanish), spanish
+
+    def test_a_slug_reverse_would_refuse_takes_the_long_way(self, es, course):
+        _, lessons = course
+        lesson = LessonPage.objects.get(pk=lessons[0].pk)
+        lesson.url_path = lesson.url_path.rstrip("/") + "+odd/"
+        assert lesson.get_url_parts() == lesson._wagtail_url_parts()
