@@ -4,7 +4,7 @@ under concurrent requests (the cohort row is locked while seats are counted)."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import CharField, Q, UUIDField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -431,20 +431,34 @@ def learner_cohort_context(user):
     comes first, and the invitations with what is shown of them, and the address check, only
     when some wait; an unverified person sees only that something waits, not who invited
     them."""
+    # One query: the person's cohorts, and a row per waiting invitation (no public id).
+    memberships = (
+        CohortMembership.objects.filter(user=user)
+        .order_by()
+        .values_list("cohort__name", "cohort__public_id", "cohort__organisation__name", "joined_at")
+    )
+    invited = (
+        CohortInvitation.objects.pending()
+        .filter(email=normalise(user.email))
+        .order_by()
+        .annotate(
+            no_name=Value("", output_field=CharField()),
+            no_id=Value(None, output_field=UUIDField()),
+        )
+        .values_list("no_name", "no_id", "no_name", "created_at")
+    )
+    rows = list(memberships.union(invited, all=True))
     waiting = []
-    if CohortInvitation.objects.pending().filter(email=normalise(user.email)).exists():
+    if any(public_id is None for _name, public_id, _organisation, _at in rows):
         waiting = list(_invitations_to(user))
     verified = bool(waiting) and email_verified(user)
     return {
         "invitations": waiting if verified else [],
         "invitations_waiting_for_verification": bool(waiting) and not verified,
-        "memberships": list(
-            CohortMembership.objects.filter(user=user)
-            .order_by("joined_at")
-            .values(
-                name=F("cohort__name"),
-                public_id=F("cohort__public_id"),
-                organisation=F("cohort__organisation__name"),
+        "memberships": [
+            {"name": name, "public_id": public_id, "organisation": organisation}
+            for name, public_id, organisation, _joined in sorted(
+                (row for row in rows if row[1] is not None), key=lambda row: row[3]
             )
-        ),
+        ],
     }

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import Page
@@ -501,15 +502,36 @@ def describe_wait(seconds):
     return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": seconds}
 
 
-def format_duration(seconds):
-    """Time on task for people: "less than a minute", "25 min", "1 h 5 min"."""
+def _duration_words():
+    return (_("less than a minute"), _("none yet"), _("%(m)s min"), _("%(h)s h %(m)s min"))
+
+
+def format_duration(seconds, words=None):
+    """Time on task for people: "less than a minute", "25 min", "1 h 5 min". `words`: the
+    phrases from `_duration_words()`, when formatting many."""
+    under_a_minute, none_yet, in_minutes, in_hours = words or _duration_words()
     minutes = (seconds or 0) // 60
     if minutes < 1:
-        return _("less than a minute") if seconds else _("none yet")
+        return under_a_minute if seconds else none_yet
     hours, minutes = divmod(minutes, 60)
     if not hours:
-        return _("%(m)s min") % {"m": minutes}
-    return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+        return in_minutes % {"m": minutes}
+    return in_hours % {"h": hours, "m": minutes}
+
+
+def lesson_times_html(lessons):
+    """The list items of time on task per lesson, from `time_on_task`'s (title, seconds):
+    "<li>Title: 25 min</li>", each title escaped (built here, not by a template loop: My
+    learning lists every lesson opened in each course)."""
+    from courses.content.outline import format_html
+
+    words = _duration_words()
+    return mark_safe(  # noqa: S308 (each value escaped by format_html)
+        "".join(
+            format_html("<li>{}: {}</li>", title, format_duration(seconds, words))
+            for title, seconds in lessons
+        )
+    )
 
 
 def time_on_task(enrolments):

@@ -322,10 +322,7 @@ def dashboard(request):
     times = progress.time_on_task(enrolments)
     for enrolment in enrolments:
         enrolment.time_on_task = progress.format_duration(times[enrolment.pk]["seconds"])
-        enrolment.lesson_times = [
-            (title, progress.format_duration(seconds))
-            for title, seconds in times[enrolment.pk]["lessons"]
-        ]
+        enrolment.lesson_times_html = progress.lesson_times_html(times[enrolment.pk]["lessons"])
     certificates = list(Certificate.objects.filter(user=request.user).order_by("-issued_at"))
     renewing = {e.course_id for e in current if e.cycle > 1}
     seen = set()

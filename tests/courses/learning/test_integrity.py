@@ -15,7 +15,7 @@ from courses.cohorts import services as cohorts
 from courses.learning import privacy
 from courses.learning import services as progress
 from courses.learning.quiz_link import quiz_requirement
-from courses.models import Enrolment, LessonProgress
+from courses.models import Enrolment, LessonPage, LessonProgress
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
 from tests import factories
@@ -298,6 +298,19 @@ class TestTimeOnTask:
         page = client.get(reverse("courses:dashboard")).content.decode()
         assert "Time on task: 6 min" in page
         assert "Lesson 1.1: 6 min" in page
+
+    def test_lesson_titles_are_escaped_on_my_learning(self, client, learner, six_minutes, course):
+        _course_page, lessons = course
+        LessonPage.objects.filter(pk=lessons[0].pk).update(
+            title='<img src=x onerror="alert(1)"> & "Consent"'
+        )
+        client.force_login(learner)
+        page = client.get(reverse("courses:dashboard")).content.decode()
+        assert "<img src=x" not in page
+        assert (
+            "<li>&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;Consent&quot;: 6 min</li>"
+            in page
+        )
 
     def test_in_the_cohort_report_and_its_csv(self, manager_client, course_cohort, six_minutes):
         report = manager_client.get(reverse("courses:cohort", args=[course_cohort.public_id]))

@@ -72,7 +72,7 @@ class TestLearnerPageQueryCounts:
 
     def test_my_learning(self, client, big_course, django_assert_max_num_queries):
         client.get(reverse("courses:dashboard"))  # the site is cached now
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(6):
             response = client.get(reverse("courses:dashboard"))
         assert response.content.count(b"progress__bar") == 1
 
