@@ -502,21 +502,22 @@ def describe_wait(seconds):
     return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": seconds}
 
 
-def _duration_words():
+def duration_words():
     return (_("less than a minute"), _("none yet"), _("%(m)s min"), _("%(h)s h %(m)s min"))
 
 
 def format_duration(seconds, words=None):
     """Time on task for people: "less than a minute", "25 min", "1 h 5 min". `words`: the
-    phrases from `_duration_words()`, when formatting many."""
-    under_a_minute, none_yet, in_minutes, in_hours = words or _duration_words()
+    phrases from `duration_words()`, when formatting many."""
     minutes = (seconds or 0) // 60
     if minutes < 1:
-        return under_a_minute if seconds else none_yet
+        if words:
+            return words[0] if seconds else words[1]
+        return _("less than a minute") if seconds else _("none yet")
     hours, minutes = divmod(minutes, 60)
     if not hours:
-        return in_minutes % {"m": minutes}
-    return in_hours % {"h": hours, "m": minutes}
+        return (words[2] if words else _("%(m)s min")) % {"m": minutes}
+    return (words[3] if words else _("%(h)s h %(m)s min")) % {"h": hours, "m": minutes}
 
 
 def lesson_times_html(lessons):
@@ -525,7 +526,7 @@ def lesson_times_html(lessons):
     learning lists every lesson opened in each course)."""
     from courses.content.outline import format_html
 
-    words = _duration_words()
+    words = duration_words()
     return mark_safe(  # noqa: S308 (each value escaped by format_html)
         "".join(
             format_html("<li>{}: {}</li>", title, format_duration(seconds, words))

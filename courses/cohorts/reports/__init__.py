@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses import conf
 from courses.cohorts.reports import summary_cache
-from courses.learning.services import format_duration
+from courses.learning.services import duration_words, format_duration
 from courses.models import (
     Certificate,
     CertificateStatus,
@@ -547,7 +547,11 @@ class CohortReport:
         row["name"] = (row["full_name"] or "").strip()
         row["quizzes_total"] = len(self.quiz_ids)
         seconds = row["time_on_task"]
-        row["time_on_task_text"] = format_duration(seconds) if seconds is not None else ""
+        if "_duration_words" not in self.__dict__:
+            self._duration_words = duration_words()  # translated once per report
+        row["time_on_task_text"] = (
+            format_duration(seconds, self._duration_words) if seconds is not None else ""
+        )
         row["time_on_task_minutes"] = seconds // 60 if seconds is not None else None
         state = row["certificate_state"]
         row["certificate_label"] = CertificateStatus(state).label if state else ""
