@@ -21,6 +21,7 @@ from courses.content.blocks import LessonBodyBlock, SourceBlock
 from courses.content.language_guard import TerminologyPanel
 from courses.content.locales import (
     LanguagePrefixMixin,
+    default_locale_id,
     is_source,
     published_version,
     source_ids,
@@ -145,6 +146,41 @@ class CachedRouteMixin:
         if source is not self:
             restrictions = (restrictions | Page.get_view_restrictions(source)).distinct()
         return restrictions
+
+
+def published_words(pages, fields):
+    """Give translated pages that carry a draft's words what learners may see instead.
+    wagtail-localize writes a translation saved as a draft onto the page itself, so a list
+    read from the page table would show unreviewed words: take them from the page's live
+    revision, or, for an alias never published as a translation, from its source page (the
+    words it showed). No query unless such a page is in the list."""
+    drafts = [page for page in pages if page.has_unpublished_changes and not is_source(page)]
+    if not drafts:
+        return
+    from wagtail.models import Revision
+
+    revisions = dict(
+        Revision.objects.filter(
+            pk__in=[page.live_revision_id for page in drafts if page.live_revision_id]
+        ).values_list("pk", "content")
+    )
+    unpublished = [page for page in drafts if page.live_revision_id not in revisions]
+    sources = {}
+    if unpublished:
+        sources = {
+            row["translation_key"]: row
+            for row in type(unpublished[0])
+            ._default_manager.filter(
+                translation_key__in=[page.translation_key for page in unpublished],
+                locale_id=default_locale_id(),
+            )
+            .values("translation_key", *fields)
+        }
+    for page in drafts:
+        words = revisions.get(page.live_revision_id) or sources.get(page.translation_key) or {}
+        for name in fields:
+            if name in words:
+                setattr(page, name, words[name])
 
 
 def progress_ids(pages):
@@ -365,6 +401,8 @@ class CoursePage(LanguagePrefixMixin, CachedRouteMixin, Page):
                 "live",
                 "locale_id",
                 "translation_key",
+                "has_unpublished_changes",
+                "live_revision_id",
             )
         )
         lessons = (
@@ -382,8 +420,13 @@ class CoursePage(LanguagePrefixMixin, CachedRouteMixin, Page):
                 "content_note",
                 "locale_id",
                 "translation_key",
+                "has_unpublished_changes",
+                "live_revision_id",
             )
         )
+        published_words(modules, ("title",))
+        lessons = list(lessons)
+        published_words(lessons, ("title", "estimated_minutes", "content_note"))
         by_module = {module.path: [] for module in modules}
         for lesson in lessons:
             parent_path = lesson.path[: -Page.steplen]

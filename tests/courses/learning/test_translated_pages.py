@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale, PageViewRestriction
@@ -147,10 +148,19 @@ class TestSpanishAliases:
         assert "ES Exploitation often hides in plain sight." not in html
         assert "Exploitation often hides in plain sight." in html
         assert f"<h1>{lessons[0].title}</h1>" in html
+        # Nor do its words show in the course's outline, on the lessons or the course page
+        # (read afresh: the outline is kept until a module or lesson is published).
+        cache.clear()
+        spanish_course = in_spanish(course[0], es)
+        for url in (draft.url, in_spanish(lessons[1], es).url, spanish_course.url):
+            html = html_of(client.get(url))
+            assert f"ES {lessons[0].title}" not in html, url
+            assert lessons[0].title in html
         # Once published, it is what learners read.
         committed(draft.get_latest_revision().publish)
         html = html_of(client.get(draft.url))
         assert "ES Exploitation often hides in plain sight." in html
+        assert f"ES {lessons[0].title}" in html_of(client.get(spanish_course.url))
 
     def test_a_published_translation_is_served_and_the_cached_route_follows_it(
         self, client, es, course, translate
