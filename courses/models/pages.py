@@ -386,24 +386,13 @@ class CoursePage(LanguagePrefixMixin, CachedRouteMixin, Page):
         verbose_name = _("course")
 
     def get_outline(self):
-        """Live modules with their live lessons, in tree order: two queries in all."""
+        """Live modules with their live lessons, in tree order: two queries in all (more
+        only when a translated page carries a draft's words: `published_words`)."""
         modules = list(
             ModulePage.objects.child_of(self)
             .live()
             .order_by("path")
-            .only(
-                "id",
-                "title",
-                "slug",
-                "path",
-                "depth",
-                "url_path",
-                "live",
-                "locale_id",
-                "translation_key",
-                "has_unpublished_changes",
-                "live_revision_id",
-            )
+            .only(*ROUTE_MODULE_FIELDS, "live_revision_id")
         )
         lessons = (
             LessonPage.objects.descendant_of(self)
